@@ -1,0 +1,46 @@
+# Thin wrappers over CMake. `make run` and `make test` work on a fresh Debian 12 machine: they
+# install what is missing first (scripts/install-deps.sh), then build incrementally in build/.
+BUILD_DIR ?= build
+SANITIZE_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+JOBS ?= $(shell nproc)
+CMAKE_GENERATOR ?= Ninja
+CTEST_ARGS ?=
+
+.PHONY: deps build test run test-sanitize test-tsan bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+run: build
+	$(BUILD_DIR)/cmd/otlpd/otlpd
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DOTLPD_SANITIZE=address -DOTLPD_BUILD_BENCH=OFF
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# The whole suite under ThreadSanitizer.
+test-tsan: deps
+	cmake -S . -B $(TSAN_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DOTLPD_SANITIZE=thread -DOTLPD_BUILD_BENCH=OFF
+	cmake --build $(TSAN_DIR) -j $(JOBS)
+	cd $(TSAN_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+bench: build
+	@for b in $(BUILD_DIR)/bench/*/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR)
