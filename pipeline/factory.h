@@ -24,6 +24,7 @@
 #include "config/map_reader.h"
 #include "pipeline/clock.h"
 #include "pipeline/component.h"
+#include "pipeline/health.h"
 #include "pipeline/self_metrics.h"
 #include "pipeline/signal.h"
 
@@ -40,6 +41,7 @@ struct CreateSettings {
   ComponentId id;
   std::shared_ptr<spdlog::logger> logger;  // named "<kind>/<id>"
   SelfMetrics* metrics = nullptr;          // never null in the service
+  HealthBoard* health = nullptr;           // never null in the service
   Clock* clock = &RealClock::Get();
 };
 

@@ -60,12 +60,11 @@ std::string Label(Kind kind, const ComponentId& id) {
   return std::string(KindName(kind)) + "/" + id.ToString();
 }
 
-CreateSettings Settings(Kind kind, const ComponentId& id, SelfMetrics& metrics, Clock& clock) {
-  CreateSettings s;
+// `base` carries the service-wide pointers (metrics, health, clock); this adds the identity.
+CreateSettings Settings(Kind kind, const ComponentId& id, const CreateSettings& base) {
+  CreateSettings s = base;
   s.id = id;
   s.logger = GetLogger(Label(kind, id));
-  s.metrics = &metrics;
-  s.clock = &clock;
   return s;
 }
 
@@ -83,8 +82,7 @@ Consumer<B>* JoinConsumers(std::vector<Consumer<B>*> consumers,
 }  // namespace
 
 template <class B>
-Status Graph::BuildSignal(const ServiceConfig& config, Signal signal, SelfMetrics& metrics,
-                          Clock& clock,
+Status Graph::BuildSignal(const ServiceConfig& config, Signal signal, const CreateSettings& base,
                           std::map<ComponentId, std::vector<Consumer<B>*>>& receiver_heads) {
   using Ops = SignalOps<B>;
   std::map<ComponentId, Consumer<B>*> exporters;  // one per ID for this signal
@@ -98,7 +96,7 @@ Status Graph::BuildSignal(const ServiceConfig& config, Signal signal, SelfMetric
       if (it == exporters.end()) {
         const ComponentEntry& e = config.exporters.at(id);
         auto created = Ops::CreateExporter(*static_cast<const ExporterFactory*>(e.factory),
-                                           Settings(Kind::kExporter, id, metrics, clock),
+                                           Settings(Kind::kExporter, id, base),
                                            *e.config);
         if (!created.ok()) return created.status().Annotate(Label(Kind::kExporter, id));
         Consumer<B>* consumer = created->get();
@@ -116,7 +114,7 @@ Status Graph::BuildSignal(const ServiceConfig& config, Signal signal, SelfMetric
     for (auto pid = p.processors.rbegin(); pid != p.processors.rend(); ++pid) {
       const ComponentEntry& e = config.processors.at(*pid);
       auto created = Ops::CreateProcessor(*static_cast<const ProcessorFactory*>(e.factory),
-                                          Settings(Kind::kProcessor, *pid, metrics, clock),
+                                          Settings(Kind::kProcessor, *pid, base),
                                           *e.config, *next);
       if (!created.ok()) return created.status().Annotate(Label(Kind::kProcessor, *pid) + suffix);
       next = created->get();
@@ -129,13 +127,17 @@ Status Graph::BuildSignal(const ServiceConfig& config, Signal signal, SelfMetric
 }
 
 StatusOr<std::unique_ptr<Graph>> Graph::Build(const ServiceConfig& config, SelfMetrics& metrics,
-                                              Clock& clock) {
+                                              HealthBoard& health, Clock& clock) {
   std::unique_ptr<Graph> g(new Graph());
+  CreateSettings base;
+  base.metrics = &metrics;
+  base.health = &health;
+  base.clock = &clock;
 
   for (const ComponentId& id : config.enabled_extensions) {
     const ComponentEntry& e = config.extensions.at(id);
     auto created = static_cast<const ExtensionFactory*>(e.factory)
-                       ->Create(Settings(Kind::kExtension, id, metrics, clock), *e.config);
+                       ->Create(Settings(Kind::kExtension, id, base), *e.config);
     if (!created.ok()) return created.status().Annotate(Label(Kind::kExtension, id));
     g->extensions_[id] = created->get();
     g->start_order_.push_back({Label(Kind::kExtension, id), created->get()});
@@ -145,9 +147,9 @@ StatusOr<std::unique_ptr<Graph>> Graph::Build(const ServiceConfig& config, SelfM
   std::map<ComponentId, std::vector<TracesConsumer*>> traces_heads;
   std::map<ComponentId, std::vector<MetricsConsumer*>> metrics_heads;
   std::map<ComponentId, std::vector<LogsConsumer*>> logs_heads;
-  if (Status s = g->BuildSignal(config, Signal::kTraces, metrics, clock, traces_heads); !s.ok()) return s;
-  if (Status s = g->BuildSignal(config, Signal::kMetrics, metrics, clock, metrics_heads); !s.ok()) return s;
-  if (Status s = g->BuildSignal(config, Signal::kLogs, metrics, clock, logs_heads); !s.ok()) return s;
+  if (Status s = g->BuildSignal(config, Signal::kTraces, base, traces_heads); !s.ok()) return s;
+  if (Status s = g->BuildSignal(config, Signal::kMetrics, base, metrics_heads); !s.ok()) return s;
+  if (Status s = g->BuildSignal(config, Signal::kLogs, base, logs_heads); !s.ok()) return s;
 
   // Downstream first: exporters, then processors in the order built (last of each pipeline first).
   for (auto& [label, c] : g->pending_exporters_) g->start_order_.push_back({label, c});
@@ -164,7 +166,7 @@ StatusOr<std::unique_ptr<Graph>> Graph::Build(const ServiceConfig& config, SelfM
       next.logs = JoinConsumers(it->second, g->consumers_);
     if (!next.traces && !next.metrics && !next.logs) continue;  // configured but unused
     auto created = static_cast<const ReceiverFactory*>(entry.factory)
-                       ->Create(Settings(Kind::kReceiver, id, metrics, clock), *entry.config, next);
+                       ->Create(Settings(Kind::kReceiver, id, base), *entry.config, next);
     if (!created.ok()) return created.status().Annotate(Label(Kind::kReceiver, id));
     g->start_order_.push_back({Label(Kind::kReceiver, id), created->get()});
     g->components_.push_back(std::move(*created));

@@ -7,7 +7,7 @@
 // downstream-first (extensions, exporters, processors from last to first, receivers); Shutdown
 // runs in exactly the reverse order, so nobody sends into a stopped component.
 //
-//   auto graph = Graph::Build(service_config, metrics);
+//   auto graph = Graph::Build(service_config, metrics, health);
 //   if (!graph.ok()) ...;
 //   Status s = (*graph)->Start();                 // exit code 2 on failure
 //   ...
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "pipeline/component.h"
+#include "pipeline/health.h"
 #include "pipeline/self_metrics.h"
 #include "pipeline/service_config.h"
 
@@ -27,8 +28,10 @@ namespace otlpd {
 
 class Graph final : public Host {
  public:
-  // Creates every component (no threads, no sockets yet). `metrics` and `clock` outlive the graph.
+  // Creates every component (no threads, no sockets yet). `metrics`, `health` and `clock`
+  // outlive the graph.
   static StatusOr<std::unique_ptr<Graph>> Build(const ServiceConfig& config, SelfMetrics& metrics,
+                                                HealthBoard& health,
                                                 Clock& clock = RealClock::Get());
   ~Graph() override;
 
@@ -52,7 +55,7 @@ class Graph final : public Host {
   Graph() = default;
 
   template <class B>
-  Status BuildSignal(const ServiceConfig& config, Signal signal, SelfMetrics& metrics, Clock& clock,
+  Status BuildSignal(const ServiceConfig& config, Signal signal, const CreateSettings& base,
                      std::map<ComponentId, std::vector<Consumer<B>*>>& receiver_heads);
 
   // Everything the graph owns, destroyed in reverse order of creation (receivers first).

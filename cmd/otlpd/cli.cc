@@ -94,7 +94,8 @@ int Run(const CliArgs& args, const Registry& registry) {
   auto log = GetLogger("service");
 
   SelfMetrics metrics;
-  auto graph = Graph::Build(cfg, metrics);
+  HealthBoard health;
+  auto graph = Graph::Build(cfg, metrics, health);
   if (!graph.ok()) {
     log->error("cannot build the pipelines: {}", graph.status().ToString());
     return kExitStartError;
@@ -103,6 +104,7 @@ int Run(const CliArgs& args, const Registry& registry) {
     log->error("cannot start: {}", s.message());
     return kExitStartError;
   }
+  health.SetPhase(HealthBoard::Phase::kRunning);
   log->info("otlpd {} started; {} pipeline(s) running", Version(), cfg.pipelines.size());
 
   int sig = 0;
@@ -111,6 +113,7 @@ int Run(const CliArgs& args, const Registry& registry) {
   log->info("received {}, shutting down (send it again to exit at once)",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
+  health.SetPhase(HealthBoard::Phase::kStopping);
   // Shutdown runs on its own thread so that this one can still react to a second signal.
   std::atomic<bool> clean{false};
   const pthread_t main_thread = pthread_self();

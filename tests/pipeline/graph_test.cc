@@ -40,7 +40,9 @@ std::unique_ptr<Graph> BuildGraph(TestGraphEnv& env, const std::string& yaml, Se
   config::Errors errors;
   ServiceConfig cfg = env.Decode(yaml, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
-  auto graph = Graph::Build(cfg, m);
+  // The board must outlive the graph; one per test process is enough here.
+  static HealthBoard health;
+  auto graph = Graph::Build(cfg, m, health);
   EXPECT_TRUE(graph.ok()) << graph.status().ToString();
   return graph.ok() ? std::move(*graph) : nullptr;
 }
