@@ -3,6 +3,7 @@
 #include <mutex>
 #include <string>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 namespace otlpd {
@@ -17,14 +18,60 @@ std::shared_ptr<spdlog::sinks::sink> SharedSink() {
   return sink;
 }
 
+// Appends `text` JSON-escaped (RFC 8259: quote, backslash and control characters).
+void AppendJsonEscaped(std::string_view text, spdlog::memory_buf_t& dest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : text) {
+    switch (c) {
+      case '"': dest.append(std::string_view("\\\"")); break;
+      case '\\': dest.append(std::string_view("\\\\")); break;
+      case '\n': dest.append(std::string_view("\\n")); break;
+      case '\r': dest.append(std::string_view("\\r")); break;
+      case '\t': dest.append(std::string_view("\\t")); break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          const char esc[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xf], kHex[c & 0xf]};
+          dest.append(esc, esc + sizeof(esc));
+        } else {
+          dest.push_back(c);
+        }
+    }
+  }
+}
+
+// %* in a pattern: the message, JSON-escaped. Messages carry user data (IDs, server error
+// texts), so the JSON encoding must escape them to stay parseable.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    AppendJsonEscaped(std::string_view(msg.payload.data(), msg.payload.size()), dest);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageFlag>();
+  }
+};
+
+// %& in a pattern: the logger name (a component ID, which may hold any printable character),
+// JSON-escaped.
+class JsonLoggerNameFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    AppendJsonEscaped(std::string_view(msg.logger_name.data(), msg.logger_name.size()), dest);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonLoggerNameFlag>();
+  }
+};
+
 void ApplyFormat(spdlog::logger& logger, const LogSettings& s) {
   logger.set_level(s.level);
   if (s.json) {
-    // Messages are not JSON-escaped by spdlog's pattern; we keep them free of quotes where we
-    // log user data (IDs, status messages are ours), which makes this good enough for shippers.
-    logger.set_pattern(
-        R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","logger":"%n","msg":"%v"})",
-        spdlog::pattern_time_type::utc);
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessageFlag>('*').add_flag<JsonLoggerNameFlag>('&').set_pattern(
+        R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","logger":"%&","msg":"%*"})");
+    logger.set_formatter(std::move(formatter));
   } else {
     logger.set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %n: %v", spdlog::pattern_time_type::utc);
   }
