@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_GENERATOR ?= Ninja
 CTEST_ARGS ?=
 
-.PHONY: deps build test run test-sanitize test-tsan bench clean
+.PHONY: deps e2e-deps build test run test-sanitize test-tsan bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -15,17 +15,22 @@ deps:
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=Release
 
+# The official OpenTelemetry JS SDK the end-to-end tests drive, pinned by the lockfile.
+e2e-deps: tests/e2e/node_modules/.package-lock.json
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+test: build e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 run: build
 	$(BUILD_DIR)/cmd/otlpd/otlpd
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
-test-sanitize: deps
+test-sanitize: deps e2e-deps
 	cmake -S . -B $(SANITIZE_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DOTLPD_SANITIZE=address -DOTLPD_BUILD_BENCH=OFF
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
@@ -33,7 +38,7 @@ test-sanitize: deps
 	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 # The whole suite under ThreadSanitizer.
-test-tsan: deps
+test-tsan: deps e2e-deps
 	cmake -S . -B $(TSAN_DIR) -G "$(CMAKE_GENERATOR)" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DOTLPD_SANITIZE=thread -DOTLPD_BUILD_BENCH=OFF
 	cmake --build $(TSAN_DIR) -j $(JOBS)
