@@ -2,9 +2,10 @@
 //
 // Expansion, as the Collector does it: `${VAR}` and `${env:VAR}`; `${env:VAR:-default}` (the
 // default applies only when VAR is unset; a set-but-empty VAR stays empty); `$${...}` is a
-// literal `${...}`; bare `$VAR` is left alone. An unset variable without a default expands to
-// "" with a warning, and its name is added to `unset_variables`. A value that is wholly one
-// expansion is re-typed by YAML (so `${PORT}` can fill an int, or a `[a, b]` list).
+// literal `${...}`, and every other `$$` is one `$` too (`$$` alone gives `$`); bare `$VAR` is
+// left alone. An unset variable without a default expands to "" with a warning, and its name is
+// added to `unset_variables`. A value that is wholly one expansion is re-typed by YAML (so
+// `${PORT}` can fill an int, or a `[a, b]` list). Details: config/expand.h.
 //
 // Merge: several files apply in order; maps merge key by key, anything else (lists, scalars)
 // replaces. `--set a.b.c=value` (or `a::b::c=value`, for keys that contain dots) then sets one

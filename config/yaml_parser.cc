@@ -1,0 +1,186 @@
+#include "config/yaml_parser.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <exception>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace otlpd::config {
+namespace {
+
+// Anchors and aliases share nodes inside yaml-cpp but become copies here, so a small document
+// of nested aliases ("billion laughs") could expand without bound. No real config comes close.
+constexpr size_t kMaxNodes = 1'000'000;
+
+std::string ChildPath(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "::" + key;
+}
+
+Node::ScalarStyle StyleOf(const std::string& tag) {
+  // yaml-cpp tags a plain scalar "?" and any other (quoted, literal, folded) "!". An explicit
+  // `!!str` also asks for a string, which is what kQuoted means to the readers.
+  if (tag == "!" || tag == "tag:yaml.org,2002:str") return Node::ScalarStyle::kQuoted;
+  return Node::ScalarStyle::kPlain;
+}
+
+std::string_view KindOf(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Map: return "a map";
+    default: return "null";
+  }
+}
+
+class Converter {
+ public:
+  Converter(const YamlPlacement& placement, Errors& errors)
+      : placement_(placement), errors_(errors) {}
+
+  bool failed() const { return failed_; }
+
+  Location At(const YAML::Mark& mark) const {
+    if (placement_.fixed) return *placement_.fixed;
+    if (mark.line < 0) return Location{placement_.file, 0, 0};
+    int line = placement_.first_line + mark.line;
+    int column = (mark.line == 0 ? placement_.first_column : 1) + mark.column;
+    return Location{placement_.file, line, column};
+  }
+
+  void Fail(Location location, const std::string& path, std::string message) {
+    failed_ = true;
+    errors_.Add(std::move(location), path, "yaml: " + std::move(message));
+  }
+
+  // `key_location` is set for a map value: an empty value (`batch:`) has no text of its own and
+  // yaml-cpp marks it at the next token, often on a later line, so it takes its key's place.
+  Node Convert(const YAML::Node& y, const std::string& path, const Location* key_location) {
+    if (++count_ > kMaxNodes) {
+      if (count_ == kMaxNodes + 1) {
+        Fail(At(y.Mark()), path, "document too large (more than 1000000 nodes after aliases)");
+      }
+      return Node::Null(At(y.Mark()));
+    }
+    Location location = At(y.Mark());
+    switch (y.Type()) {
+      case YAML::NodeType::Scalar:
+        return Node::Scalar(y.Scalar(), std::move(location), StyleOf(y.Tag()));
+      case YAML::NodeType::Sequence: {
+        Node seq = Node::Sequence(std::move(location));
+        size_t i = 0;
+        for (const YAML::Node& item : y) {
+          seq.mutable_items().push_back(
+              Convert(item, path + "[" + std::to_string(i) + "]", nullptr));
+          ++i;
+        }
+        return seq;
+      }
+      case YAML::NodeType::Map: {
+        Node map = Node::Map(std::move(location));
+        std::unordered_map<std::string, Location> seen;
+        std::vector<YAML::Node> merges;
+        for (auto it = y.begin(); it != y.end(); ++it) {
+          // Copies, not references: `it->` yields a temporary pair that dies with the line.
+          const YAML::Node key = it->first;
+          const YAML::Node value_node = it->second;
+          Location key_loc = At(key.Mark());
+          if (!key.IsScalar()) {
+            Fail(key_loc, path, "map keys must be scalars, got " + std::string(KindOf(key)));
+            continue;
+          }
+          const std::string& name = key.Scalar();
+          if (name == "<<" && key.Tag() == "?") {
+            merges.push_back(value_node);
+            continue;
+          }
+          std::string key_path = ChildPath(path, name);
+          auto [first, inserted] = seen.emplace(name, key_loc);
+          if (!inserted) {
+            Fail(key_loc, key_path,
+                 "mapping key \"" + name + "\" already defined at line " +
+                     std::to_string(first->second.line));
+            continue;
+          }
+          Node value = Convert(value_node, key_path, &key_loc);
+          map.mutable_entries().push_back(MapEntry{name, std::move(key_loc), std::move(value)});
+        }
+        for (const YAML::Node& source : merges) MergeKey(source, path, map, seen);
+        return map;
+      }
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        break;
+    }
+    if (key_location != nullptr && location.line != key_location->line) {
+      location = *key_location;
+    }
+    return Node::Null(std::move(location));
+  }
+
+ private:
+  // YAML's merge key (`<<: *defaults`, or `<<: [*a, *b]`), which yaml-cpp parses as an ordinary
+  // key but Go's yaml.v3, and so the Collector, honours: keys written in the map win, then the
+  // merged maps in order. Merged entries keep the locations of the text they came from.
+  void MergeKey(const YAML::Node& source, const std::string& path, Node& map,
+                std::unordered_map<std::string, Location>& seen) {
+    std::vector<YAML::Node> sources;
+    if (source.IsMap()) {
+      sources.push_back(source);
+    } else if (source.IsSequence()) {
+      for (const YAML::Node& item : source) sources.push_back(item);
+    }
+    for (const YAML::Node& s : sources) {
+      if (!s.IsMap()) {
+        Fail(At(s.Mark()), path, "merge key \"<<\" takes a map or a sequence of maps, got " +
+                                     std::string(KindOf(s)));
+        continue;
+      }
+      Node merged = Convert(s, path, nullptr);
+      for (MapEntry& e : merged.mutable_entries()) {
+        if (seen.emplace(e.key, e.key_location).second) {
+          map.mutable_entries().push_back(std::move(e));
+        }
+      }
+    }
+    if (sources.empty()) {
+      Fail(At(source.Mark()), path, "merge key \"<<\" takes a map or a sequence of maps, got " +
+                                        std::string(KindOf(source)));
+    }
+  }
+
+  const YamlPlacement& placement_;
+  Errors& errors_;
+  size_t count_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::optional<Node> ParseYaml(std::string_view text, const YamlPlacement& placement,
+                              Errors& errors) {
+  Converter converter(placement, errors);
+  // yaml-cpp reports bad input by throwing, from parsing and from node accessors alike; nothing
+  // may escape config/, so the whole conversion runs inside the try.
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.empty()) return Node::Null(converter.At(YAML::Mark::null_mark()));
+    if (docs.size() > 1) {
+      converter.Fail(converter.At(docs[1].Mark()), placement.path,
+                     "only one document is supported, found " + std::to_string(docs.size()));
+      return std::nullopt;
+    }
+    Node root = converter.Convert(docs[0], placement.path, nullptr);
+    if (converter.failed()) return std::nullopt;
+    return root;
+  } catch (const YAML::Exception& e) {
+    converter.Fail(converter.At(e.mark), placement.path, e.msg);
+  } catch (const std::exception& e) {
+    converter.Fail(Location{placement.file, 0, 0}, placement.path, e.what());
+  }
+  return std::nullopt;
+}
+
+}  // namespace otlpd::config
