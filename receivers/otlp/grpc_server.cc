@@ -1,0 +1,213 @@
+#include "receivers/otlp/grpc_server.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
+
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "receivers/otlp/endpoint.h"
+#include "receivers/otlp/export_handler.h"
+#include "receivers/otlp/rpc_status.h"
+
+namespace otlpd::receivers::otlp {
+namespace {
+
+namespace collector = opentelemetry::proto::collector;
+
+// gRPC runs each blocking handler on its own thread; beyond this many it answers new calls
+// RESOURCE_EXHAUSTED instead of spawning more.
+constexpr int kMaxThreads = 256;
+
+grpc::Status ToGrpcStatus(const Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), s.message(),
+                      ToRpcStatus(s).SerializeAsString());
+}
+
+std::shared_ptr<const ClientMetadata> CopyMetadata(const grpc::ServerContext& ctx) {
+  ClientMetadata md;
+  for (const auto& [key, value] : ctx.client_metadata()) {
+    std::string k(key.data(), key.size());
+    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+    md[k].emplace_back(value.data(), value.size());
+  }
+  return std::make_shared<const ClientMetadata>(std::move(md));
+}
+
+template <class Request>
+grpc::Status HandleExport(ExportHandler<Request>& handler, bool include_metadata,
+                          grpc::ServerContext* ctx, const Request* request) {
+  // gRPC has decoded the message already, but asking first still spares the pipeline the
+  // hand-over and gives the client the refusal (with RetryInfo) the pipeline would give.
+  Status admit = handler.Admit();
+  if (!admit.ok()) {
+    handler.CountRefused(CountItems(*request));
+    return ToGrpcStatus(admit);
+  }
+  // The batch must own its request. gRPC allocated `request` as a mutable object and discards
+  // it after this call, so swapping its contents out (pointer swaps, no copy) is safe; the
+  // const is only the generated signature's.
+  auto owned = std::make_unique<Request>();
+  owned->Swap(const_cast<Request*>(request));
+  return ToGrpcStatus(handler.Export(
+      std::move(owned), include_metadata ? CopyMetadata(*ctx) : nullptr));
+}
+
+StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read tls " + std::string(what) + " \"" + path + "\"");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int ToMillis(config::Duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return static_cast<int>(std::min<int64_t>(ms, INT32_MAX));
+}
+
+}  // namespace
+
+// The three services. Each exists (and is registered) only when its signal has a consumer.
+class GrpcServer::Services {
+ public:
+  Services(ReceiverConsumers next, SelfMetrics& metrics, const std::string& id, bool include_md,
+           std::shared_ptr<spdlog::logger> logger)
+      : traces_(next.traces, metrics, id, "grpc", logger),
+        metrics_(next.metrics, metrics, id, "grpc", logger),
+        logs_(next.logs, metrics, id, "grpc", logger),
+        trace_service_(traces_, include_md),
+        metrics_service_(metrics_, include_md),
+        logs_service_(logs_, include_md) {}
+
+  void RegisterWith(grpc::ServerBuilder& builder) {
+    if (traces_.serves()) builder.RegisterService(&trace_service_);
+    if (metrics_.serves()) builder.RegisterService(&metrics_service_);
+    if (logs_.serves()) builder.RegisterService(&logs_service_);
+  }
+
+ private:
+  template <class Base, class Request, class Response>
+  class Service final : public Base {
+   public:
+    Service(ExportHandler<Request>& handler, bool include_md)
+        : handler_(handler), include_md_(include_md) {}
+    grpc::Status Export(grpc::ServerContext* ctx, const Request* request, Response*) override {
+      return HandleExport(handler_, include_md_, ctx, request);
+    }
+
+   private:
+    ExportHandler<Request>& handler_;
+    bool include_md_;
+  };
+
+  ExportHandler<TraceRequest> traces_;
+  ExportHandler<MetricsRequest> metrics_;
+  ExportHandler<LogsRequest> logs_;
+  Service<collector::trace::v1::TraceService::Service, TraceRequest,
+          collector::trace::v1::ExportTraceServiceResponse>
+      trace_service_;
+  Service<collector::metrics::v1::MetricsService::Service, MetricsRequest,
+          collector::metrics::v1::ExportMetricsServiceResponse>
+      metrics_service_;
+  Service<collector::logs::v1::LogsService::Service, LogsRequest,
+          collector::logs::v1::ExportLogsServiceResponse>
+      logs_service_;
+};
+
+GrpcServer::GrpcServer(const GrpcServerConfig& cfg, ReceiverConsumers next, SelfMetrics& metrics,
+                       const std::string& receiver_id, std::shared_ptr<spdlog::logger> logger)
+    : cfg_(cfg),
+      logger_(std::move(logger)),
+      services_(std::make_unique<Services>(next, metrics, receiver_id, cfg.include_metadata,
+                                           logger_)) {}
+
+GrpcServer::~GrpcServer() { Shutdown(std::chrono::steady_clock::now()); }
+
+Status GrpcServer::Start() {
+  std::optional<HostPort> hp = ParseHostPort(cfg_.endpoint);
+  if (!hp) return InvalidArgumentError("endpoint must be host:port");
+  StatusOr<boost::asio::ip::tcp::endpoint> ep = ResolveListenEndpoint(*hp);
+  if (!ep.ok()) return ep.status();
+
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  if (cfg_.tls) {
+    StatusOr<std::string> cert = ReadFile(cfg_.tls->cert_file, "cert_file");
+    if (!cert.ok()) return cert.status();
+    StatusOr<std::string> key = ReadFile(cfg_.tls->key_file, "key_file");
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions opts(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    if (!cfg_.tls->client_ca_file.empty()) {
+      StatusOr<std::string> ca = ReadFile(cfg_.tls->client_ca_file, "client_ca_file");
+      if (!ca.ok()) return ca.status();
+      opts.pem_root_certs = *ca;
+      opts.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    opts.pem_key_cert_pairs.push_back({*key, *cert});
+    creds = grpc::SslServerCredentials(opts);
+  }
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(FormatEndpoint(*ep), creds, &port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(cfg_.max_recv_msg_size_mib * 1024 * 1024));
+  // Without this gRPC binds with SO_REUSEPORT, and a second otlpd on the same port would
+  // silently share the traffic instead of failing to start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (cfg_.max_concurrent_streams > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               static_cast<int>(cfg_.max_concurrent_streams));
+  }
+  const auto& sp = cfg_.keepalive.server_parameters;
+  const auto set_ms = [&](const char* arg, config::Duration d) {
+    if (d > config::Duration::zero()) builder.AddChannelArgument(arg, ToMillis(d));
+  };
+  set_ms(GRPC_ARG_MAX_CONNECTION_IDLE_MS, sp.max_connection_idle);
+  set_ms(GRPC_ARG_MAX_CONNECTION_AGE_MS, sp.max_connection_age);
+  set_ms(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, sp.max_connection_age_grace);
+  set_ms(GRPC_ARG_KEEPALIVE_TIME_MS, sp.time);
+  set_ms(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, sp.timeout);
+  const auto& ep_policy = cfg_.keepalive.enforcement_policy;
+  set_ms(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, ep_policy.min_time);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+                             ep_policy.permit_without_stream ? 1 : 0);
+  grpc::ResourceQuota quota("otlp-receiver");
+  quota.SetMaxThreads(kMaxThreads);
+  builder.SetResourceQuota(quota);
+  services_->RegisterWith(builder);
+
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    if (server_) {
+      server_->Shutdown();
+      server_.reset();
+    }
+    port_ = 0;
+    // gRPC only logs why; ask the system the same question to say it.
+    Status probe = ProbeBind(*ep);
+    return UnavailableError(probe.ok() ? "grpc server failed to start" : probe.message());
+  }
+  logger_->info("OTLP/gRPC listening on {}", FormatEndpoint(
+                                                 boost::asio::ip::tcp::endpoint(ep->address(),
+                                                                                static_cast<uint16_t>(port_))));
+  return OkStatus();
+}
+
+void GrpcServer::Shutdown(Deadline deadline) {
+  if (!server_) return;
+  // gRPC takes a system_clock deadline; carry over the time that is left.
+  const auto left = deadline - std::chrono::steady_clock::now();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                        std::max(left, std::chrono::steady_clock::duration::zero())));
+  server_->Wait();
+  server_.reset();
+  port_ = 0;
+}
+
+}  // namespace otlpd::receivers::otlp
