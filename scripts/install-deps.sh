@@ -13,6 +13,8 @@ packages=(
   libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl openssl
+  # promtool (Prometheus' linter) checks the self-metrics page in tests/pipeline/telemetry.
+  prometheus
 )
 
 missing=()
