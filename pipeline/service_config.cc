@@ -3,6 +3,7 @@
 #include <set>
 
 #include "config/map_reader.h"
+#include "pipeline/simple_http_server.h"
 
 namespace otlpd {
 namespace {
@@ -132,6 +133,71 @@ std::vector<ComponentId> ResolveList(const Node* list, const std::string& path, 
   return ids;
 }
 
+// The Collector's newer form of the endpoint address: one pull reader with a Prometheus
+// exporter. Push (periodic) readers would need an OTLP metrics exporter of our own: refused.
+void DecodeMetricsReaders(MapReader& metrics, TelemetryMetricsConfig& out) {
+  int readers = 0;
+  metrics.ForEachMap("readers", [&](MapReader& reader) {
+    if (++readers > 1) {
+      reader.ErrorHere("only one reader is supported");
+      reader.Raw("pull");  // known, so Finish adds no "unknown key" noise
+      reader.Raw("periodic");
+      return;
+    }
+    if (reader.Raw("periodic") != nullptr) {
+      reader.Error("periodic", "periodic (push) readers are not supported; use "
+                               "pull: {exporter: {prometheus: {host, port}}}");
+    }
+    auto pull = reader.Child("pull");
+    if (!pull) {
+      if (reader.Raw("periodic") == nullptr) reader.ErrorHere("expected a pull reader");
+      return;
+    }
+    auto exporter = pull->Child("exporter");
+    std::optional<MapReader> prometheus;
+    if (exporter) prometheus = exporter->Child("prometheus");
+    if (!prometheus) {
+      (exporter ? *exporter : *pull).ErrorHere("expected exporter: {prometheus: {host, port}}");
+    } else {
+      std::string host = "localhost";
+      int64_t port = -1;
+      prometheus->String("host", &host);
+      if (!prometheus->Int("port", &port, 0, 65535) && !prometheus->Has("port")) {
+        prometheus->Error("port", "missing: the port to serve /metrics on");
+      }
+      if (port >= 0) {
+        const bool v6 = host.find(':') != std::string::npos;
+        out.address = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+      }
+      prometheus->Finish();
+    }
+    if (exporter) exporter->Finish();
+    pull->Finish();
+  });
+}
+
+void DecodeTelemetryMetrics(MapReader& metrics, TelemetryMetricsConfig& out) {
+  std::string level = "normal";
+  if (metrics.Enum("level", &level, {"none", "basic", "normal", "detailed"})) {
+    using Level = TelemetryMetricsConfig::Level;
+    out.level = level == "none"    ? Level::kNone
+                : level == "basic" ? Level::kBasic
+                : level == "normal" ? Level::kNormal
+                                    : Level::kDetailed;
+  }
+  const bool has_address = metrics.String("address", &out.address);
+  if (has_address) {
+    if (StatusOr<HostPort> hp = ParseHostPort(out.address); !hp.ok()) {
+      metrics.Error("address", hp.status().message());
+    }
+  }
+  if (metrics.Has("readers")) {
+    if (has_address) metrics.Error("readers", "set address or readers, not both");
+    DecodeMetricsReaders(metrics, out);
+  }
+  metrics.Finish();
+}
+
 void DecodeTelemetry(MapReader& service, TelemetryConfig& out) {
   auto telemetry = service.Child("telemetry");
   if (!telemetry) return;
@@ -144,6 +210,7 @@ void DecodeTelemetry(MapReader& service, TelemetryConfig& out) {
     if (logs->Enum("encoding", &encoding, {"console", "json"})) out.logs.json = encoding == "json";
     logs->Finish();
   }
+  if (auto metrics = telemetry->Child("metrics")) DecodeTelemetryMetrics(*metrics, out.metrics);
   telemetry->Finish();
 }
 

@@ -50,8 +50,20 @@ struct PipelineConfig {
   std::string IdString() const;
 };
 
+// service::telemetry::metrics: the Prometheus self-metrics endpoint (GET /metrics).
+struct TelemetryMetricsConfig {
+  enum class Level { kNone, kBasic, kNormal, kDetailed };
+  // level: none|basic|normal|detailed, default normal. none turns the endpoint off; the other
+  // three serve the same metrics today (otlpd has no per-request HTTP/gRPC metrics yet).
+  Level level = Level::kNormal;
+  // address (host:port), default localhost:8888; or the newer form
+  // readers: [{pull: {exporter: {prometheus: {host, port}}}}] (one reader).
+  std::string address = "localhost:8888";
+};
+
 struct TelemetryConfig {
   LogSettings logs;                        // service::telemetry::logs::{level,encoding}
+  TelemetryMetricsConfig metrics;          // service::telemetry::metrics
 };
 
 struct ServiceConfig {
