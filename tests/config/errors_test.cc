@@ -7,21 +7,21 @@
 namespace otlpd::config {
 namespace {
 
-TEST(Location, ToString) {
+TEST(ConfigLocation, ToString) {
   EXPECT_EQ((Location{"config.yaml", 27, 7}).ToString(), "config.yaml:27:7");
   EXPECT_EQ((Location{"config.yaml", 0, 0}).ToString(), "config.yaml");
   EXPECT_EQ((Location{"--set", 1, 12}).ToString(), "--set:1:12");
   EXPECT_EQ(Location{}.ToString(), "");
 }
 
-TEST(Error, ToStringLeavesOutEmptyParts) {
+TEST(ConfigError, ToStringLeavesOutEmptyParts) {
   EXPECT_EQ((Error{{"c.yaml", 3, 5}, "a::b", "bad"}).ToString(), "c.yaml:3:5: a::b: bad");
   EXPECT_EQ((Error{{"c.yaml", 3, 5}, "", "bad"}).ToString(), "c.yaml:3:5: bad");
   EXPECT_EQ((Error{{}, "service", "bad"}).ToString(), "service: bad");
   EXPECT_EQ((Error{{"c.yaml", 0, 0}, "", "cannot read"}).ToString(), "c.yaml: cannot read");
 }
 
-TEST(Errors, SortsByFileInOrderOfAppearanceThenLineAndColumn) {
+TEST(ConfigErrors, SortsByFileInOrderOfAppearanceThenLineAndColumn) {
   Errors errors;
   errors.Add({"b.yaml", 10, 1}, "x", "b10");
   errors.Add({"a.yaml", 5, 9}, "y", "a5c9");
@@ -41,7 +41,7 @@ TEST(Errors, SortsByFileInOrderOfAppearanceThenLineAndColumn) {
             "a.yaml:5:9: y: a5c9\n");
 }
 
-TEST(Errors, WarningsAloneLeaveItEmpty) {
+TEST(ConfigErrors, WarningsAloneLeaveItEmpty) {
   Errors errors;
   errors.Warn({"c.yaml", 1, 1}, "a", "unset");
   EXPECT_TRUE(errors.empty());

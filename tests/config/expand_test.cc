@@ -24,7 +24,7 @@ std::string ValueOf(const LoadResult& r, std::string_view key) {
   return n->scalar();
 }
 
-TEST(Expand, PlainAndEnvScheme) {
+TEST(ConfigExpand, PlainAndEnvScheme) {
   Errors errors;
   LoadResult r = LoadText("a: ${HOST}\nb: ${env:HOST}\n", {{"HOST", "example.com"}}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -34,7 +34,7 @@ TEST(Expand, PlainAndEnvScheme) {
   EXPECT_THAT(errors.warnings(), IsEmpty());
 }
 
-TEST(Expand, SeveralExpansionsInOneValue) {
+TEST(ConfigExpand, SeveralExpansionsInOneValue) {
   Errors errors;
   LoadResult r = LoadText("url: http://${HOST}:${env:PORT}/x/${HOST}\n",
                           {{"HOST", "h"}, {"PORT", "4318"}}, errors);
@@ -42,7 +42,7 @@ TEST(Expand, SeveralExpansionsInOneValue) {
   EXPECT_EQ(ValueOf(r, "url"), "http://h:4318/x/h");
 }
 
-TEST(Expand, DefaultAppliesOnlyWhenUnset) {
+TEST(ConfigExpand, DefaultAppliesOnlyWhenUnset) {
   Errors errors;
   LoadResult r = LoadText(
       "unset: x${env:MISSING:-fallback}y\n"
@@ -60,7 +60,7 @@ TEST(Expand, DefaultAppliesOnlyWhenUnset) {
   EXPECT_THAT(errors.warnings(), IsEmpty());
 }
 
-TEST(Expand, WholeValueEmptyBecomesNull) {
+TEST(ConfigExpand, WholeValueEmptyBecomesNull) {
   Errors errors;
   LoadResult r = LoadText("empty: ${env:EMPTY:-fallback}\n", {{"EMPTY", ""}}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -70,7 +70,7 @@ TEST(Expand, WholeValueEmptyBecomesNull) {
   EXPECT_EQ(n->location().ToString(), "c.yaml:1:8");
 }
 
-TEST(Expand, DollarDollarEscapesLikeTheCollector) {
+TEST(ConfigExpand, DollarDollarEscapesLikeTheCollector) {
   Errors errors;
   LoadResult r = LoadText(
       "k1: \"$${HOST}\"\n"
@@ -98,7 +98,7 @@ TEST(Expand, DollarDollarEscapesLikeTheCollector) {
   EXPECT_THAT(errors.warnings(), IsEmpty());
 }
 
-TEST(Expand, KeysAreNotExpanded) {
+TEST(ConfigExpand, KeysAreNotExpanded) {
   Errors errors;
   LoadResult r = LoadText("${HOST}: v\n", {{"HOST", "h"}}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -106,7 +106,7 @@ TEST(Expand, KeysAreNotExpanded) {
   EXPECT_EQ(r.root.Find("h"), nullptr);
 }
 
-TEST(Expand, ValuesFromTheEnvironmentAreTakenAsIs) {
+TEST(ConfigExpand, ValuesFromTheEnvironmentAreTakenAsIs) {
   Errors errors;
   LoadResult r = LoadText("a: x${PW}\nb: ${PW}\n", {{"PW", "p$$w${HOST}"}, {"HOST", "h"}}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -114,7 +114,7 @@ TEST(Expand, ValuesFromTheEnvironmentAreTakenAsIs) {
   EXPECT_EQ(ValueOf(r, "b"), "p$$w${HOST}");
 }
 
-TEST(Expand, ExpandsInsideSequencesAndNestedMapsKeepingLocations) {
+TEST(ConfigExpand, ExpandsInsideSequencesAndNestedMapsKeepingLocations) {
   Errors errors;
   LoadResult r = LoadText("outer:\n  list: [a, \"${HOST}:1\"]\n  inner:\n    k: ${HOST}\n",
                           {{"HOST", "h"}}, errors);
@@ -129,7 +129,7 @@ TEST(Expand, ExpandsInsideSequencesAndNestedMapsKeepingLocations) {
   EXPECT_EQ(k->location().ToString(), "c.yaml:4:8");
 }
 
-TEST(Expand, WholeValueNumberKeepsTextAndBecomesPlain) {
+TEST(ConfigExpand, WholeValueNumberKeepsTextAndBecomesPlain) {
   Errors errors;
   LoadResult r = LoadText("port: ${PORT}\nquoted: \"${PORT}\"\n", {{"PORT", "4317"}}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -141,7 +141,7 @@ TEST(Expand, WholeValueNumberKeepsTextAndBecomesPlain) {
   EXPECT_EQ(r.root.Find("quoted")->style(), Node::ScalarStyle::kPlain);
 }
 
-TEST(Expand, WholeValueStringKeepsItsExactText) {
+TEST(ConfigExpand, WholeValueStringKeepsItsExactText) {
   Errors errors;
   LoadResult r = LoadText("a: ${V}\nb: ${Q}\nc: ${BAD}\n",
                           {{"V", "abc #not a comment"}, {"Q", "\"8080\""}, {"BAD", "[unclosed"}},
@@ -155,7 +155,7 @@ TEST(Expand, WholeValueStringKeepsItsExactText) {
   EXPECT_EQ(ValueOf(r, "c"), "[unclosed");
 }
 
-TEST(Expand, WholeValueListAndMapReplaceTheNode) {
+TEST(ConfigExpand, WholeValueListAndMapReplaceTheNode) {
   Errors errors;
   LoadResult r = LoadText("x:\n  list: ${LIST}\n  map: ${env:MAP}\n",
                           {{"LIST", "[a, \"b\", 3]"}, {"MAP", "{k: v, n: [1]}"}}, errors);
@@ -177,7 +177,7 @@ TEST(Expand, WholeValueListAndMapReplaceTheNode) {
   EXPECT_EQ(map->Find("n")->items()[0].location().ToString(), "c.yaml:3:8");
 }
 
-TEST(Expand, UnsetWithoutDefaultWarnsAndListsTheName) {
+TEST(ConfigExpand, UnsetWithoutDefaultWarnsAndListsTheName) {
   Errors errors;
   LoadResult r = LoadText("a: ${NOPE}\nb:\n  c: x${env:ALSO_NOPE}y${NOPE}\n", {}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();  // a warning does not invalidate
@@ -192,7 +192,7 @@ TEST(Expand, UnsetWithoutDefaultWarnsAndListsTheName) {
   EXPECT_EQ(errors.warnings()[2].location.ToString(), "c.yaml:3:6");
 }
 
-TEST(Expand, InvalidSyntaxIsAnErrorAtTheScalar) {
+TEST(ConfigExpand, InvalidSyntaxIsAnErrorAtTheScalar) {
   Errors errors;
   LoadText(
       "a: x${HOST\n"

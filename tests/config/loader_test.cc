@@ -52,7 +52,7 @@ class TempDir {
   std::filesystem::path dir_;
 };
 
-TEST(Load, LocationsAreOneBasedForNodesAndKeys) {
+TEST(ConfigLoad, LocationsAreOneBasedForNodesAndKeys) {
   Errors errors;
   LoadResult r = LoadText(
       "processors:\n"
@@ -76,7 +76,7 @@ TEST(Load, LocationsAreOneBasedForNodesAndKeys) {
   EXPECT_EQ(list->items()[1].location().ToString(), "c.yaml:6:9");
 }
 
-TEST(Load, ScalarStyleRemembersQuoting) {
+TEST(ConfigLoad, ScalarStyleRemembersQuoting) {
   Errors errors;
   LoadResult r =
       LoadText("a: 1\nb: \"1\"\nc: '1'\nd: |\n  1\ne: !!str 1\nf: true\n", {}, errors);
@@ -90,7 +90,7 @@ TEST(Load, ScalarStyleRemembersQuoting) {
   EXPECT_EQ(r.root.Find("f")->style(), Node::ScalarStyle::kPlain);
 }
 
-TEST(Load, EmptyValuesAreNullAtTheirKey) {
+TEST(ConfigLoad, EmptyValuesAreNullAtTheirKey) {
   Errors errors;
   LoadResult r = LoadText("processors:\n  batch:\n\n\nexporters: ~\n", {}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -103,7 +103,7 @@ TEST(Load, EmptyValuesAreNullAtTheirKey) {
   EXPECT_EQ(r.root.Find("exporters")->location().ToString(), "c.yaml:5:12");
 }
 
-TEST(Load, EmptyDocumentIsAnEmptyMap) {
+TEST(ConfigLoad, EmptyDocumentIsAnEmptyMap) {
   Errors errors;
   LoadResult r = LoadText("# only a comment\n", {}, errors);
   EXPECT_TRUE(errors.empty()) << errors.ToString();
@@ -111,7 +111,7 @@ TEST(Load, EmptyDocumentIsAnEmptyMap) {
   EXPECT_THAT(r.root.entries(), IsEmpty());
 }
 
-TEST(Load, YamlSyntaxErrorHasLineAndColumn) {
+TEST(ConfigLoad, YamlSyntaxErrorHasLineAndColumn) {
   Errors errors;
   LoadResult r = LoadText("a: [1, 2\nb: 3\n", {}, errors);
   EXPECT_EQ(errors.ToString(), "c.yaml:2:2: yaml: end of sequence flow not found\n");
@@ -124,7 +124,7 @@ TEST(Load, YamlSyntaxErrorHasLineAndColumn) {
   EXPECT_THAT(bad_indent.errors()[0].message, HasSubstr("yaml: "));
 }
 
-TEST(Load, DuplicateKeyIsAnErrorAtTheSecondKey) {
+TEST(ConfigLoad, DuplicateKeyIsAnErrorAtTheSecondKey) {
   Errors errors;
   LoadText("a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\n", {}, errors);
   EXPECT_EQ(errors.ToString(), "c.yaml:5:3: b::x: yaml: mapping key \"x\" already defined at line 3\n");
@@ -134,14 +134,14 @@ TEST(Load, DuplicateKeyIsAnErrorAtTheSecondKey) {
   EXPECT_EQ(flow.ToString(), "c.yaml:1:11: m::k: yaml: mapping key \"k\" already defined at line 1\n");
 }
 
-TEST(Load, RootMustBeAMap) {
+TEST(ConfigLoad, RootMustBeAMap) {
   Errors errors;
   LoadResult r = LoadText("- a\n- b\n", {}, errors);
   EXPECT_EQ(errors.ToString(), "c.yaml:1:1: yaml: the top level must be a map, got a sequence\n");
   EXPECT_TRUE(r.root.IsMap());
 }
 
-TEST(Load, NonScalarKeyAndSecondDocumentAreErrors) {
+TEST(ConfigLoad, NonScalarKeyAndSecondDocumentAreErrors) {
   Errors errors;
   LoadText("? [a, b]\n: 1\n", {}, errors);
   EXPECT_EQ(errors.ToString(), "c.yaml:1:3: yaml: map keys must be scalars, got a sequence\n");
@@ -153,7 +153,7 @@ TEST(Load, NonScalarKeyAndSecondDocumentAreErrors) {
   EXPECT_EQ(docs.errors()[0].location.line, 3);
 }
 
-TEST(Load, MergeKeysApplyWithWrittenKeysWinning) {
+TEST(ConfigLoad, MergeKeysApplyWithWrittenKeysWinning) {
   Errors errors;
   LoadResult r = LoadText(
       "defaults: &d\n"
@@ -177,7 +177,7 @@ TEST(Load, MergeKeysApplyWithWrittenKeysWinning) {
             "c.yaml:2:7: a: yaml: merge key \"<<\" takes a map or a sequence of maps, got a scalar\n");
 }
 
-TEST(Load, UnreadableFileIsAnErrorNamingIt) {
+TEST(ConfigLoad, UnreadableFileIsAnErrorNamingIt) {
   TempDir dir;
   const std::string good = dir.Write("good.yaml", "a: 1\n");
   const std::string missing = dir.Path("missing.yaml");
@@ -193,7 +193,7 @@ TEST(Load, UnreadableFileIsAnErrorNamingIt) {
   EXPECT_THAT(dir_errors.ToString(), HasSubstr("cannot read config file: Is a directory"));
 }
 
-TEST(Load, FilesMergeMapsAndReplaceLists) {
+TEST(ConfigLoad, FilesMergeMapsAndReplaceLists) {
   TempDir dir;
   const std::string base = dir.Write("base.yaml",
                                      "receivers:\n"
@@ -236,7 +236,7 @@ TEST(Load, FilesMergeMapsAndReplaceLists) {
   EXPECT_EQ(r.root.Find("exporters")->scalar(), "5");  // a scalar replaces a map
 }
 
-TEST(Merge, NullAndScalarsReplaceMapsMerge) {
+TEST(ConfigMerge, NullAndScalarsReplaceMapsMerge) {
   Node base = Node::Map({"a", 1, 1});
   Node inner = Node::Map({"a", 1, 4});
   inner.Set("x", {"a", 2, 3}, Node::Scalar("1", {"a", 2, 6}));
@@ -260,7 +260,7 @@ TEST(Merge, NullAndScalarsReplaceMapsMerge) {
   EXPECT_EQ(base.entries()[1].key_location.file, "b");  // replaced with its new key
 }
 
-TEST(Set, DottedPathCreatesMissingMaps) {
+TEST(ConfigSet, DottedPathCreatesMissingMaps) {
   Errors errors;
   Node root = Node::Map({"c.yaml", 1, 1});
   ApplySet(root, "processors.batch.timeout=2s", errors);
@@ -272,7 +272,7 @@ TEST(Set, DottedPathCreatesMissingMaps) {
   EXPECT_EQ(root.Find("processors")->entries()[0].key_location.ToString(), "--set:1:12");
 }
 
-TEST(Set, DoubleColonPathKeepsDotsInKeys) {
+TEST(ConfigSet, DoubleColonPathKeepsDotsInKeys) {
   Errors errors;
   Node root = Node::Map({});
   ApplySet(root, "exporters::otlp_http::headers::x.api.key=abc", errors);
@@ -283,7 +283,7 @@ TEST(Set, DoubleColonPathKeepsDotsInKeys) {
   EXPECT_EQ(headers->Find("x.api.key")->scalar(), "abc");
 }
 
-TEST(Set, ValueIsYaml) {
+TEST(ConfigSet, ValueIsYaml) {
   Errors errors;
   LoadResult r = LoadText("a:\n  m: {x: 1, y: 2}\n  s: old\n", {}, errors);
   ApplySet(r.root, "a.list=[1, \"two\"]", errors);
@@ -305,7 +305,7 @@ TEST(Set, ValueIsYaml) {
   EXPECT_EQ(a->Find("eq")->scalar(), "k=v");  // only the first `=` splits
 }
 
-TEST(Set, MalformedAssignmentsAreErrors) {
+TEST(ConfigSet, MalformedAssignmentsAreErrors) {
   Errors errors;
   Node root = Node::Map({});
   ApplySet(root, "no_equals_sign", errors);
@@ -326,7 +326,7 @@ TEST(Set, MalformedAssignmentsAreErrors) {
   EXPECT_THAT(root.entries(), IsEmpty());
 }
 
-TEST(Set, LoadFilesAppliesOverridesLastAndExpandsThem) {
+TEST(ConfigSet, LoadFilesAppliesOverridesLastAndExpandsThem) {
   TempDir dir;
   const std::string file = dir.Write("c.yaml", "processors:\n  batch:\n    timeout: 1s\n");
   Errors errors;
