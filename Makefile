@@ -49,3 +49,14 @@ bench: build
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR)
+
+# The container image, built and tested end to end with podman: fake backend on loopback, one
+# OTLP/JSON span through the image, clean exit on SIGTERM (scripts/test-image.sh).
+.PHONY: test-image lint-deploy
+test-image:
+	bash scripts/test-image.sh
+
+# Checks of deploy/ that need tools `make test` does not install: yamllint, the kustomize render,
+# Kubernetes schemas, the systemd unit, shellcheck (deploy/lint/lint.sh).
+lint-deploy:
+	bash deploy/lint/lint.sh
