@@ -1,0 +1,29 @@
+// ResourceProcessorFactory: the `resource` processor type (traces, metrics, logs).
+//
+//   registry.Add(std::make_unique<processor::resource::ResourceProcessorFactory>());
+#pragma once
+
+#include <memory>
+
+#include "pipeline/factory.h"
+
+namespace otlpd::processor::resource {
+
+class ResourceProcessorFactory final : public ProcessorFactory {
+ public:
+  std::string_view type() const override { return "resource"; }
+  std::unique_ptr<ComponentConfig> CreateDefaultConfig() const override;
+  void DecodeConfig(config::MapReader& reader, ComponentConfig& cfg) const override;
+  bool Supports(Signal) const override { return true; }
+  StatusOr<std::unique_ptr<TracesProcessor>> CreateTraces(const CreateSettings& settings,
+                                                          const ComponentConfig& cfg,
+                                                          TracesConsumer& next) const override;
+  StatusOr<std::unique_ptr<MetricsProcessor>> CreateMetrics(const CreateSettings& settings,
+                                                            const ComponentConfig& cfg,
+                                                            MetricsConsumer& next) const override;
+  StatusOr<std::unique_ptr<LogsProcessor>> CreateLogs(const CreateSettings& settings,
+                                                      const ComponentConfig& cfg,
+                                                      LogsConsumer& next) const override;
+};
+
+}  // namespace otlpd::processor::resource

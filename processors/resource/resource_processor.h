@@ -1,0 +1,41 @@
+// The resource processor: applies its actions to the resource attributes of every
+// ResourceSpans / ResourceMetrics / ResourceLogs of a request (creating an empty resource where
+// the request had none), then passes the request on.
+//
+//   ResourceProcessor<TracesBatch> p(cfg.attributes, next);
+//   Status s = p.Consume(std::move(batch));
+#pragma once
+
+#include "pipeline/component.h"
+#include "processors/attributes/actions.h"
+
+namespace otlpd::processor::resource {
+
+template <class B>
+class ResourceProcessor final : public Processor<B> {
+ public:
+  ResourceProcessor(attributes::ActionList actions, Consumer<B>& next)
+      : actions_(std::move(actions)), next_(next) {}
+
+  Status Consume(B batch) override {
+    ApplyToResources(batch);
+    return next_.Consume(std::move(batch));
+  }
+  Status Admit() const override { return next_.Admit(); }
+
+ private:
+  void ApplyToResources(B& batch) const;
+
+  const attributes::ActionList actions_;
+  Consumer<B>& next_;
+};
+
+// One definition per signal, in resource_processor.cc.
+template <>
+void ResourceProcessor<TracesBatch>::ApplyToResources(TracesBatch& batch) const;
+template <>
+void ResourceProcessor<MetricsBatch>::ApplyToResources(MetricsBatch& batch) const;
+template <>
+void ResourceProcessor<LogsBatch>::ApplyToResources(LogsBatch& batch) const;
+
+}  // namespace otlpd::processor::resource
