@@ -71,8 +71,8 @@ struct RecordedRequest {
 
 struct CannedResponse {
   int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Content-Type", "..."}
-  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers{};  // e.g. {"Content-Type", "..."}
+  std::string body{};
   // Wait this long before answering. Other connections are served meanwhile; Stop() abandons the
   // wait.
   std::chrono::milliseconds delay{0};
@@ -88,7 +88,7 @@ class FakeHttpServer {
     int threads = 2;    // I/O threads; handlers run on them, possibly concurrently
     // The certificate an HTTPS server presents; a fresh one when null. Pass the old server's
     // certificate() when restarting a server on the same port.
-    std::shared_ptr<const TestCertificate> certificate;
+    std::shared_ptr<const TestCertificate> certificate{};
   };
   // Computes the answer to one request. Called on an I/O thread, possibly concurrently: it must
   // be thread-safe and must not block (use CannedResponse::delay to be slow).
