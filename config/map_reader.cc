@@ -369,7 +369,8 @@ void MapReader::Finish() {
     } else {
       message += "; valid keys: " + Join(valid, ", ");
     }
-    errors_->Add(e.key_location, path_, std::move(message));
+    // The path names the key itself (house doc section 6), so the line points at what to fix.
+    errors_->Add(e.key_location, PathOf(e.key), std::move(message));
   }
 }
 

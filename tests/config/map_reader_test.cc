@@ -252,7 +252,7 @@ TEST(MapReader, ChildReadersCarryTheirPath) {
   x->Finish();
   top.Finish();
   EXPECT_EQ(errors.ToString(),
-            "c.yaml:4:7: exporters::x::headers: unknown key \"bogus\"; this section takes no keys\n"
+            "c.yaml:4:7: exporters::x::headers::bogus: unknown key \"bogus\"; this section takes no keys\n"
             "c.yaml:6:10: exporters::x::tls: expected a map, got a sequence\n");
 }
 
@@ -284,7 +284,7 @@ TEST(MapReader, ForEachMapGivesIndexedPaths) {
             "c.yaml:5:13: processors::resource::attributes[1]::action: must be one of insert, "
             "update, upsert, delete; got \"explode\"\n"
             "c.yaml:6:5: processors::resource::attributes[2]: expected a map, got a scalar\n"
-            "c.yaml:8:5: processors::resource::attributes[3]: unknown key \"acton\" (did you mean "
+            "c.yaml:8:5: processors::resource::attributes[3]::acton: unknown key \"acton\" (did you mean "
             "\"action\"?)\n");
 }
 
@@ -317,9 +317,9 @@ TEST(MapReader, UnknownKeysPointAtTheKey) {
   retry->Finish();
   top.Finish();
   EXPECT_EQ(errors.ToString(),
-            "c.yaml:3:3: exporters::otlp_http/b14::retry_on_failure: unknown key "
+            "c.yaml:3:3: exporters::otlp_http/b14::retry_on_failure::max_elapsed_tme: unknown key "
             "\"max_elapsed_tme\" (did you mean \"max_elapsed_time\"?)\n"
-            "c.yaml:4:3: exporters::otlp_http/b14::retry_on_failure: unknown key \"foo\"; valid "
+            "c.yaml:4:3: exporters::otlp_http/b14::retry_on_failure::foo: unknown key \"foo\"; valid "
             "keys: enabled, initial_interval, max_elapsed_time\n");
 }
 
@@ -345,7 +345,7 @@ TEST(MapReader, RawHasAndCustomErrors) {
   EXPECT_EQ(errors.ToString(),
             "c.yaml:1:1: p::z: needs z\n"
             "c.yaml:1:1: p: whole map problem\n"
-            "c.yaml:1:1: p: unknown key \"a\"; valid keys: b, c, z\n"
+            "c.yaml:1:1: p::a: unknown key \"a\"; valid keys: b, c, z\n"
             "c.yaml:3:4: p::c: custom problem\n");
 }
 
