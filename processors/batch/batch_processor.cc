@@ -87,6 +87,13 @@ BatchProcessor<B>::~BatchProcessor() {
   }
   cv_.notify_all();
   if (flush_thread_.joinable()) flush_thread_.join();
+  int64_t pending = 0;
+  for (const auto& [key, shard] : shards_) pending += shard->items;
+  if (pending > 0) {
+    send_failed_.Add(pending);
+    logger_->warn("{}: destroyed without Shutdown, dropping {} batched {}", id_.ToString(),
+                  pending, ItemNames<B>::kText);
+  }
 }
 
 template <class B>
