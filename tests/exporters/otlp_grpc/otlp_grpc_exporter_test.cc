@@ -57,7 +57,7 @@ class OtlpGrpcExporterTest : public ::testing::Test {
     s.logger = log_.logger();
     s.metrics = &metrics_;
     s.health = &health_;
-    s.clock = &clock_;
+    s.clock = clock_override_ != nullptr ? clock_override_ : &clock_;
     return s;
   }
 
@@ -84,6 +84,7 @@ class OtlpGrpcExporterTest : public ::testing::Test {
 
   Config cfg_;
   ObservedClock clock_;
+  Clock* clock_override_ = nullptr;
   SelfMetrics metrics_;
   HealthBoard health_;
   LogCapture log_;
@@ -221,6 +222,59 @@ TEST_F(OtlpGrpcExporterTest, InvalidArgumentIsDroppedAtOnceWithTheServersMessage
   ASSERT_THAT(lines, SizeIs(1));
   EXPECT_THAT(lines[0], HasSubstr("INVALID_ARGUMENT: export to 127.0.0.1"));
   EXPECT_THAT(lines[0], HasSubstr("span too big"));
+}
+
+TEST_F(OtlpGrpcExporterTest, InternalIsPermanent) {
+  StartServer();
+  server_->Enqueue({.code = grpc::StatusCode::INTERNAL, .message = "boom"});
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  ASSERT_TRUE(exporter->Consume(MakeTraces(1)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  EXPECT_EQ(server_->RequestCount(), 1u);
+  EXPECT_EQ(Dropped("permanent"), 1);
+}
+
+TEST_F(OtlpGrpcExporterTest, BackendDownLongerThanMaxElapsedTimeDropsCountsAndLogsOnce) {
+  StartServer();
+  server_->SetDefault({.code = grpc::StatusCode::UNAVAILABLE, .message = "down"});
+  cfg_.helper.retry.max_elapsed_time = 5s;
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  ASSERT_TRUE(exporter->Consume(MakeTraces(4)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  PassWait(1);
+  ASSERT_TRUE(server_->WaitForRequests(2, kWait));
+  PassWait(2);
+  ASSERT_TRUE(server_->WaitForRequests(3, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  EXPECT_EQ(server_->RequestCount(), 3u);
+  EXPECT_EQ(Dropped("retries_exhausted"), 4);
+  const auto lines = log_.Matching("dropped");
+  ASSERT_THAT(lines, SizeIs(1));
+  EXPECT_THAT(lines[0], HasSubstr("exporter otlp: dropped 4 spans after 3 attempts"));
+  EXPECT_THAT(lines[0], HasSubstr("UNAVAILABLE"));
+  EXPECT_EQ(health_.Exporters().at("otlp").consecutive_failures, 3);
+}
+
+TEST_F(OtlpGrpcExporterTest, GracefulShutdownWithASlowBackendDrainsWhatItCan) {
+  StartServer();
+  server_->SetDefault({.delay = 400ms});
+  clock_override_ = &RealClock::Get();
+  cfg_.helper.queue.num_consumers = 2;
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(exporter->Consume(MakeTraces(2)).ok());
+  const auto start = std::chrono::steady_clock::now();
+  Status s = exporter->Shutdown(start + 1s);
+  EXPECT_EQ(s.code(), StatusCode::kDeadlineExceeded) << s.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+  const int64_t sent = Count("otelcol_exporter_sent_spans");
+  const int64_t dropped = Dropped("shutdown");
+  EXPECT_GE(sent, 2);
+  EXPECT_GE(dropped, 2);
+  EXPECT_EQ(sent + dropped, 12);
 }
 
 TEST_F(OtlpGrpcExporterTest, AttemptTimesOutAfterTimeout) {
