@@ -1,5 +1,6 @@
 #include "extensions/oauth2client/oauth2client_extension.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +14,8 @@ namespace {
 // How long the fetch thread sleeps between checks when idle; it is woken at once by a request
 // or by Shutdown, so this only bounds the wait, it does not pace anything.
 constexpr auto kIdleWait = std::chrono::seconds(60);
+constexpr Clock::Duration kMinRefreshBackoff = std::chrono::seconds(1);
+constexpr Clock::Duration kMaxRefreshBackoff = std::chrono::seconds(30);
 
 std::string TrimSpace(const std::string& s) {
   const char* ws = " \t\r\n\v\f";
@@ -77,7 +80,8 @@ StatusOr<AuthHeaders> Oauth2ClientExtension::GetRequestHeaders(Deadline deadline
   }
   const Clock::TimePoint now = clock_.Now();
   if (token_ && now < token_->expires_at) {
-    if (now >= token_->refresh_at && !fetching_ && !fetch_requested_) {
+    if (now >= token_->refresh_at && now >= no_refresh_before_ && !fetching_ &&
+        !fetch_requested_) {
       // Refresh in the background; this caller and others keep the still-valid token.
       fetch_requested_ = true;
       cv_.notify_all();
@@ -117,6 +121,11 @@ int64_t Oauth2ClientExtension::FetchesForTest() const {
   return requests_sent_;
 }
 
+uint64_t Oauth2ClientExtension::CompletedFetchesForTest() const {
+  std::lock_guard lock(mu_);
+  return completed_fetches_;
+}
+
 void Oauth2ClientExtension::FetchLoop() {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -151,9 +160,14 @@ void Oauth2ClientExtension::FetchLoop() {
       }
       token_ = std::move(cached);
       last_error_ = OkStatus();
+      refresh_backoff_ = Clock::Duration::zero();
+      no_refresh_before_ = Clock::TimePoint{};
     } else {
       // A still-valid token stays in use while its refresh fails.
       last_error_ = token.status();
+      refresh_backoff_ = std::clamp<Clock::Duration>(2 * refresh_backoff_, kMinRefreshBackoff,
+                                                     kMaxRefreshBackoff);
+      no_refresh_before_ = clock_.Now() + refresh_backoff_;
     }
     cv_.notify_all();
   }

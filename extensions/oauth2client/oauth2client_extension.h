@@ -50,6 +50,8 @@ class Oauth2ClientExtension final : public Extension, public ClientAuthenticator
 
   // Token requests sent so far (an auth-style probe counts as two).
   int64_t FetchesForTest() const;
+  // Fetches finished so far, successful or not (a probe is one fetch).
+  uint64_t CompletedFetchesForTest() const;
 
  private:
   struct CachedToken {
@@ -82,6 +84,10 @@ class Oauth2ClientExtension final : public Extension, public ClientAuthenticator
   bool fetching_ = false;
   uint64_t completed_fetches_ = 0;   // waiters wait for this to move
   Status last_error_;                 // of the last completed fetch; OK after a success
+  // After a failed background refresh, the next one waits (1s doubling to 30s) so that a token
+  // server that is down is not asked again on every request while the old token still works.
+  Clock::TimePoint no_refresh_before_{};
+  Clock::Duration refresh_backoff_{0};
   int64_t requests_sent_ = 0;
   std::thread thread_;
 

@@ -218,6 +218,31 @@ TEST_F(Oauth2ClientTest, RefreshesAShortLivedTokenBeforeItExpires) {
   EXPECT_EQ(server.Requests(), 3u);
 }
 
+TEST_F(Oauth2ClientTest, FailedBackgroundRefreshBacksOffWhileTheTokenIsValid) {
+  FakeTokenServer server(Opts([](FakeTokenServer::Options& o) { o.expires_in = 100; }));
+  ASSERT_TRUE(server.Start().ok());
+  FakeClock clock;
+  auto ext = Make(BaseConfig(server), &clock);
+  EXPECT_EQ(Authorization(Get(*ext, clock.Now() + 5s)), "Bearer token-1");
+  server.FailNext(100, 503);
+  clock.Advance(60s);  // refresh window (last 50s)
+  EXPECT_EQ(Authorization(Get(*ext, clock.Now() + 5s)), "Bearer token-1");
+  ASSERT_TRUE(server.http().WaitForRequests(2, 5s));
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (ext->CompletedFetchesForTest() < 2 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(ext->CompletedFetchesForTest(), 2u);
+  // The refresh failed; the old token keeps working and nobody re-asks at once.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(Authorization(Get(*ext, clock.Now() + 5s)), "Bearer token-1");
+  }
+  EXPECT_FALSE(server.http().WaitForRequests(3, 200ms));
+  clock.Advance(1100ms);  // past the first backoff step
+  EXPECT_EQ(Authorization(Get(*ext, clock.Now() + 5s)), "Bearer token-1");
+  EXPECT_TRUE(server.http().WaitForRequests(3, 5s));
+}
+
 TEST_F(Oauth2ClientTest, LongLivedTokenRefreshesExpiryBufferBeforeExpiry) {
   FakeTokenServer server(Opts([](FakeTokenServer::Options& o) { o.expires_in = 3600; }));
   ASSERT_TRUE(server.Start().ok());
