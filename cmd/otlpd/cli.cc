@@ -14,6 +14,7 @@
 #include "config/map_reader.h"
 #include "pipeline/graph.h"
 #include "pipeline/logging.h"
+#include "pipeline/metrics_endpoint.h"
 #include "pipeline/self_metrics.h"
 
 namespace otlpd {
@@ -100,6 +101,16 @@ int Run(const CliArgs& args, const Registry& registry) {
     log->error("cannot build the pipelines: {}", graph.status().ToString());
     return kExitStartError;
   }
+  // The self-metrics endpoint comes up before the pipelines, so a start that hangs can be
+  // observed, and stays up through the shutdown, so a slow drain can be watched too.
+  std::optional<MetricsEndpoint> metrics_endpoint;
+  if (cfg.telemetry.metrics.level != TelemetryMetricsConfig::Level::kNone) {
+    metrics_endpoint.emplace(cfg.telemetry.metrics.address, metrics);
+    if (Status s = metrics_endpoint->Start(); !s.ok()) {
+      log->error("cannot start the telemetry endpoint: {}", s.message());
+      return kExitStartError;
+    }
+  }
   if (Status s = (*graph)->Start(); !s.ok()) {
     log->error("cannot start: {}", s.message());
     return kExitStartError;
@@ -129,6 +140,7 @@ int Run(const CliArgs& args, const Registry& registry) {
     _exit(kExitUncleanShutdown);
   }
   stopper.join();
+  if (metrics_endpoint) metrics_endpoint->Stop();
   log->info("shutdown {}", clean ? "complete" : "finished with errors");
   return clean ? kExitOk : kExitUncleanShutdown;
 }
