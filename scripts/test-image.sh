@@ -60,7 +60,7 @@ if ! "${podman[@]}" image exists "${base_image}"; then
     || { tail -20 "${rootfs}.log" >&2; fail "debootstrap failed"; }
   # The apt lists debootstrap leaves are stale by the time an image build runs apt-get update.
   "${sudo_cmd[@]}" rm -rf "${rootfs}/var/lib/apt/lists/"* "${rootfs}/var/cache/apt/archives/"*.deb
-  "${sudo_cmd[@]}" tar -C "${rootfs}" -c . | "${podman[@]}" import - "${base_image}" > /dev/null
+  "${sudo_cmd[@]}" tar -C "${rootfs}" -c . | "${podman[@]}" import --quiet - "${base_image}" > /dev/null
   "${sudo_cmd[@]}" rm -rf "${rootfs}" "${rootfs}.log"
 fi
 
@@ -71,6 +71,7 @@ if [ "${OTLPD_SKIP_BUILD:-0}" != 1 ]; then
   "${podman[@]}" build --pull=never --network host --format docker \
     --build-arg "JOBS=${OTLPD_IMAGE_JOBS:-0}" -t "${image}" -f "${root}/deploy/docker/Dockerfile" "${root}"
 fi
+"${podman[@]}" image exists "${image}" || fail "no image ${image} (built with OTLPD_SKIP_BUILD=1?)"
 size="$("${podman[@]}" image inspect --format '{{.Size}}' "${image}")"
 base_size="$("${podman[@]}" image inspect --format '{{.Size}}' "${base_image}")"
 log "image ${image}: $((size / 1048576)) MiB ($(((size - base_size) / 1048576)) MiB above the base image)"
