@@ -147,9 +147,12 @@ class BusyPort {
   int port_ = 0;
 };
 
+// Every listener on a free loopback port, so tests run in parallel with each other and with a
+// developer's own otlpd.
 const std::vector<std::string> kFreePorts = {
     "--set", "receivers::otlp::protocols::grpc::endpoint=127.0.0.1:0",
-    "--set", "receivers::otlp::protocols::http::endpoint=127.0.0.1:0"};
+    "--set", "receivers::otlp::protocols::http::endpoint=127.0.0.1:0",
+    "--set", "service::telemetry::metrics::address=127.0.0.1:0"};
 
 TEST(OtlpdCliTest, RunsTheDefaultConfigAndStopsCleanlyOnSigterm) {
   std::vector<std::string> argv = {OtlpdBinary()};
@@ -174,7 +177,8 @@ TEST(OtlpdCliTest, PortInUseExitsTwoNamingTheAddress) {
   BusyPort busy;
   const std::string addr = "127.0.0.1:" + std::to_string(busy.port());
   Subprocess p({OtlpdBinary(), "--set", "receivers::otlp::protocols::grpc::endpoint=" + addr,
-                "--set", "receivers::otlp::protocols::http::endpoint=127.0.0.1:0"});
+                "--set", "receivers::otlp::protocols::http::endpoint=127.0.0.1:0", "--set",
+                "service::telemetry::metrics::address=127.0.0.1:0"});
   EXPECT_EQ(p.WaitForExit(20s), 2) << p.Stderr();
   EXPECT_THAT(p.Stderr(), HasSubstr(addr));
   EXPECT_THAT(p.Stderr(), HasSubstr("receiver/otlp"));
