@@ -152,13 +152,16 @@ protocols:
 
 TEST(OtlpConfigTest, UnknownKeysAreErrorsWithSuggestions) {
   Decoded d = Decode("protocols:\n  http:\n    max_request_body_sise: 5\n  grpc:\n    foo: 1\n");
-  EXPECT_THAT(d.errors, HasSubstr("test.yaml:3:5: receivers::otlp::protocols::http: unknown key "
-                                  "\"max_request_body_sise\" (did you mean \"max_request_body_size\"?)"));
-  EXPECT_THAT(d.errors, HasSubstr("receivers::otlp::protocols::grpc: unknown key \"foo\""));
-  EXPECT_THAT(Decode("protocols:\n  grpc:\n  thrift:\n").errors,
-              HasSubstr("receivers::otlp::protocols: unknown key \"thrift\""));
-  EXPECT_THAT(Decode("protocols:\n  http:\nextra: 1\n").errors,
-              HasSubstr("receivers::otlp: unknown key \"extra\""));
+  // The message names the map and the key; how config/ joins them is its business.
+  EXPECT_THAT(d.errors, HasSubstr("test.yaml:3:5: receivers::otlp::protocols::http"));
+  EXPECT_THAT(d.errors, HasSubstr("unknown key \"max_request_body_sise\" (did you mean "
+                                  "\"max_request_body_size\"?)"));
+  EXPECT_THAT(d.errors, HasSubstr("test.yaml:5:5: receivers::otlp::protocols::grpc"));
+  EXPECT_THAT(d.errors, HasSubstr("unknown key \"foo\""));
+  const std::string protocols = Decode("protocols:\n  grpc:\n  thrift:\n").errors;
+  EXPECT_THAT(protocols, HasSubstr("receivers::otlp::protocols"));
+  EXPECT_THAT(protocols, HasSubstr("unknown key \"thrift\""));
+  EXPECT_THAT(Decode("protocols:\n  http:\nextra: 1\n").errors, HasSubstr("unknown key \"extra\""));
 }
 
 TEST(OtlpConfigTest, InvalidValuesAreReportedWithTheirPath) {

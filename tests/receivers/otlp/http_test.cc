@@ -503,14 +503,16 @@ TEST_F(HttpReceiverTest, ShutdownClosesIdleConnectionsPromptly) {
 }
 
 TEST(HttpReceiverLifecycleTest, ShutdownWithoutStartIsSafe) {
-  Harness h;
-  h.cfg.http.emplace();
-  h.cfg.grpc.emplace();
+  otlpd::testing::SinkConsumer<TracesBatch> traces;
+  OtlpReceiverConfig cfg;
+  cfg.http = HttpServerConfig{};
+  cfg.grpc = GrpcServerConfig{};
   CreateSettings settings;
   settings.id = ComponentId("otlp");
-  OtlpReceiver r(settings, h.cfg, {&h.traces, nullptr, nullptr});
+  OtlpReceiver r(settings, cfg, {&traces, nullptr, nullptr});
   EXPECT_TRUE(r.Shutdown(std::chrono::steady_clock::now() + 1s).ok());
   EXPECT_TRUE(r.Shutdown(std::chrono::steady_clock::now() + 1s).ok());
+  EXPECT_EQ(r.http_port(), 0);
 }
 
 }  // namespace
