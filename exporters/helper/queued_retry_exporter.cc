@@ -95,10 +95,7 @@ Status QueuedRetryExporter<B>::Consume(B batch) {
   // Refuse before paying for encoding when the answer is already known.
   if (!cfg_.queue.block_on_overflow && queue_->WouldRefuse(items)) {
     metrics_.enqueue_failed.Add(items);
-    return UnavailableError("sending queue of exporter " + id_string_ + " is full (" +
-                                std::to_string(queue_->capacity()) + " " +
-                                std::string(SizerUnit(cfg_.queue.sizer)) + ")",
-                            kRefusalRetryAfter);
+    return RefusalFor(BoundedQueue::PushResult::kFull);
   }
   if (batcher_) {
     batcher_->Add(std::move(batch));
@@ -109,11 +106,12 @@ Status QueuedRetryExporter<B>::Consume(B batch) {
     metrics_.send_failed.Add(items);
     return encoded.status();
   }
-  return Enqueue(*encoded);
+  const BoundedQueue::PushResult result = Push(*encoded);
+  return result == BoundedQueue::PushResult::kOk ? OkStatus() : RefusalFor(result);
 }
 
 template <class B>
-Status QueuedRetryExporter<B>::Enqueue(EncodedRequest& request) {
+BoundedQueue::PushResult QueuedRetryExporter<B>::Push(EncodedRequest& request) {
   const int64_t items = request.items;
   BoundedQueue::PushResult result;
   if (cfg_.queue.block_on_overflow) {
@@ -127,19 +125,18 @@ Status QueuedRetryExporter<B>::Enqueue(EncodedRequest& request) {
   } else {
     result = queue_->TryPush(request);
   }
-  switch (result) {
-    case BoundedQueue::PushResult::kOk:
-      return OkStatus();
-    case BoundedQueue::PushResult::kFull:
-      metrics_.enqueue_failed.Add(items);
-      return UnavailableError("sending queue of exporter " + id_string_ + " is full (" +
-                                  std::to_string(queue_->capacity()) + " " +
-                                  std::string(SizerUnit(cfg_.queue.sizer)) + ")",
-                              kRefusalRetryAfter);
-    case BoundedQueue::PushResult::kClosed:
-      break;
+  if (result != BoundedQueue::PushResult::kOk) metrics_.enqueue_failed.Add(items);
+  return result;
+}
+
+template <class B>
+Status QueuedRetryExporter<B>::RefusalFor(BoundedQueue::PushResult result) const {
+  if (result == BoundedQueue::PushResult::kFull) {
+    return UnavailableError("sending queue of exporter " + id_string_ + " is full (" +
+                                std::to_string(queue_->capacity()) + " " +
+                                std::string(SizerUnit(cfg_.queue.sizer)) + ")",
+                            kRefusalRetryAfter);
   }
-  metrics_.enqueue_failed.Add(items);
   return UnavailableError("exporter " + id_string_ + " is shutting down", kRefusalRetryAfter);
 }
 
@@ -152,22 +149,11 @@ void QueuedRetryExporter<B>::EnqueueBatch(B batch) {
     return;
   }
   // The client was answered when its data entered the batch: from here a refusal is a drop.
-  switch (queue_->TryPush(*encoded)) {
-    case BoundedQueue::PushResult::kOk:
-      return;
-    case BoundedQueue::PushResult::kFull:
-      metrics_.enqueue_failed.Add(items);
-      Drop(items, Outcome{UnavailableError("sending queue is full (" +
-                                           std::to_string(queue_->capacity()) + " " +
-                                           std::string(SizerUnit(cfg_.queue.sizer)) + ")"),
-                          0, DropReason::kQueueFull});
-      return;
-    case BoundedQueue::PushResult::kClosed:
-      metrics_.enqueue_failed.Add(items);
-      Drop(items, Outcome{UnavailableError("exporter is shutting down"), 0,
-                          DropReason::kShutdown});
-      return;
-  }
+  const BoundedQueue::PushResult result = Push(*encoded);
+  if (result == BoundedQueue::PushResult::kOk) return;
+  Drop(items, Outcome{RefusalFor(result), 0,
+                      result == BoundedQueue::PushResult::kFull ? DropReason::kQueueFull
+                                                                : DropReason::kShutdown});
 }
 
 template <class B>
@@ -282,7 +268,8 @@ void QueuedRetryExporter<B>::AccountSuccess(const EncodedRequest& request,
 template <class B>
 void QueuedRetryExporter<B>::Drop(int64_t items, const Outcome& outcome) {
   const DropReason reason = outcome.reason.value_or(DropReason::kPermanent);
-  metrics_.send_failed.Add(items);
+  // Items refused by the queue were never sent: counted as enqueue failures, not send failures.
+  if (reason != DropReason::kQueueFull) metrics_.send_failed.Add(items);
   metrics_.dropped(reason).Add(items);
   if (reason == DropReason::kShutdown) {
     // Reported by Shutdown in one line with everything else the deadline cut off.

@@ -90,7 +90,9 @@ class QueuedRetryExporter final : public Exporter<B> {
   bool WaitBeforeRetry(Clock::Duration wait);
   void AccountSuccess(const EncodedRequest& request, const SendResult& result);
   void Drop(int64_t items, const Outcome& outcome);
-  Status Enqueue(EncodedRequest& request);
+  // Pushes, waiting for room when block_on_overflow says so; counts enqueue failures.
+  BoundedQueue::PushResult Push(EncodedRequest& request);
+  Status RefusalFor(BoundedQueue::PushResult result) const;
   Status SendNow(B batch, int64_t items);
   void EnqueueBatch(B batch);
   void WorkerLoop();

@@ -42,7 +42,8 @@ bool IsHttps(const std::string& url) {
 
 std::string JoinSignalUrl(std::string_view endpoint, Signal signal) {
   const std::string path = "v1/" + std::string(SignalName(signal));
-  // A query (or fragment) stays at the end: https://host/base?x=1 -> https://host/base/v1/traces?x=1
+  // A query (or fragment) stays at the end: https://host/base?x=1 ->
+  // https://host/base/v1/traces?x=1
   const size_t tail_at = endpoint.find_first_of("?#");
   std::string head(endpoint.substr(0, tail_at));
   const std::string_view tail =
@@ -54,9 +55,15 @@ std::string JoinSignalUrl(std::string_view endpoint, Signal signal) {
 std::string SignalUrl(const Config& cfg, Signal signal) {
   const std::string* own = nullptr;
   switch (signal) {
-    case Signal::kTraces: own = &cfg.traces_endpoint; break;
-    case Signal::kMetrics: own = &cfg.metrics_endpoint; break;
-    case Signal::kLogs: own = &cfg.logs_endpoint; break;
+    case Signal::kTraces:
+      own = &cfg.traces_endpoint;
+      break;
+    case Signal::kMetrics:
+      own = &cfg.metrics_endpoint;
+      break;
+    case Signal::kLogs:
+      own = &cfg.logs_endpoint;
+      break;
   }
   if (own != nullptr && !own->empty()) return *own;
   if (cfg.endpoint.empty()) return "";
@@ -64,11 +71,10 @@ std::string SignalUrl(const Config& cfg, Signal signal) {
 }
 
 void DecodeConfig(config::MapReader& r, Config& cfg) {
-  const std::pair<const char*, std::string*> urls[] = {
-      {"endpoint", &cfg.endpoint},
-      {"traces_endpoint", &cfg.traces_endpoint},
-      {"metrics_endpoint", &cfg.metrics_endpoint},
-      {"logs_endpoint", &cfg.logs_endpoint}};
+  const std::pair<const char*, std::string*> urls[] = {{"endpoint", &cfg.endpoint},
+                                                       {"traces_endpoint", &cfg.traces_endpoint},
+                                                       {"metrics_endpoint", &cfg.metrics_endpoint},
+                                                       {"logs_endpoint", &cfg.logs_endpoint}};
   for (const auto& [key, out] : urls) {
     if (r.String(key, out) && !out->empty()) {
       if (std::string problem = CheckUrl(*out); !problem.empty()) r.Error(key, problem);
@@ -88,8 +94,8 @@ void DecodeConfig(config::MapReader& r, Config& cfg) {
   }
   std::string compression;
   if (r.Enum("compression", &compression, {"gzip", "zstd", "deflate", "none"})) {
-    cfg.compression = compression == "none" ? Compression::kNone
-                                            : *ParseContentEncoding(compression);
+    cfg.compression =
+        compression == "none" ? Compression::kNone : *ParseContentEncoding(compression);
   }
   if (auto params = r.Child("compression_params")) {
     int64_t level = 0;

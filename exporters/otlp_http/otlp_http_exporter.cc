@@ -15,8 +15,7 @@ namespace otlpd::exporter::otlp_http {
 namespace {
 
 bool SameHeaderName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -49,8 +48,7 @@ OtlpHttpSender<B>::OtlpHttpSender(const CreateSettings& settings, const Config& 
     : cfg_(cfg),
       url_(std::move(url)),
       clock_(settings.clock != nullptr ? *settings.clock : RealClock::Get()),
-      logger_(settings.logger ? settings.logger
-                              : GetLogger("exporter/" + settings.id.ToString())) {
+      logger_(settings.logger ? settings.logger : GetLogger("exporter/" + settings.id.ToString())) {
   SetHeader(base_headers_, "Content-Type",
             cfg_.encoding == Encoding::kJson ? "application/json" : "application/x-protobuf");
   if (cfg_.compression != Compression::kNone) {
@@ -62,7 +60,8 @@ OtlpHttpSender<B>::OtlpHttpSender(const CreateSettings& settings, const Config& 
 template <class B>
 Status OtlpHttpSender<B>::Start(Host& host) {
   if (cfg_.auth.authenticator) {
-    StatusOr<ClientAuthenticator*> auth = helper::ResolveAuthenticator(host, *cfg_.auth.authenticator);
+    StatusOr<ClientAuthenticator*> auth =
+        helper::ResolveAuthenticator(host, *cfg_.auth.authenticator);
     if (!auth.ok()) return auth.status();
     if (IsPlainHttp(url_) && !(*auth)->AllowsInsecureTransport()) {
       return FailedPreconditionError(

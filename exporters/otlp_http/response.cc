@@ -1,7 +1,6 @@
 #include "exporters/otlp_http/response.h"
 
 #include <curl/curl.h>
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
@@ -76,16 +75,14 @@ bool IsJsonContentType(std::string_view content_type) {
 std::string ErrorMessageFromBody(std::string_view content_type, std::string_view body) {
   if (body.empty()) return "";
   if (IsJsonContentType(content_type)) {
-    // A Struct reads any JSON object, so typed `details` (Any) cannot make the message
-    // unreadable.
-    google::protobuf::Struct status;
+    // As the Collector does: a Status whose `details` name a type we do not know does not
+    // parse, and then the body itself (which shows the message anyway) is the best we have.
+    google::rpc::Status status;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
-    if (google::protobuf::util::JsonStringToMessage(std::string(body), &status, options).ok()) {
-      auto it = status.fields().find("message");
-      if (it != status.fields().end() && it->second.has_string_value()) {
-        return Printable(it->second.string_value());
-      }
+    if (google::protobuf::util::JsonStringToMessage(std::string(body), &status, options).ok() &&
+        !status.message().empty()) {
+      return Printable(status.message());
     }
   } else if (content_type.find("protobuf") != std::string_view::npos) {
     google::rpc::Status status;
@@ -104,17 +101,20 @@ StatusOr<PartialSuccess> ParsePartialSuccess(Signal signal, std::string_view con
   using opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
   switch (signal) {
     case Signal::kTraces:
-      return Parse<ExportTraceServiceResponse>(content_type, body, [](const ExportTraceServiceResponse& r) {
-        return static_cast<int64_t>(r.partial_success().rejected_spans());
-      });
+      return Parse<ExportTraceServiceResponse>(
+          content_type, body, [](const ExportTraceServiceResponse& r) {
+            return static_cast<int64_t>(r.partial_success().rejected_spans());
+          });
     case Signal::kMetrics:
-      return Parse<ExportMetricsServiceResponse>(content_type, body, [](const ExportMetricsServiceResponse& r) {
-        return static_cast<int64_t>(r.partial_success().rejected_data_points());
-      });
+      return Parse<ExportMetricsServiceResponse>(
+          content_type, body, [](const ExportMetricsServiceResponse& r) {
+            return static_cast<int64_t>(r.partial_success().rejected_data_points());
+          });
     case Signal::kLogs:
-      return Parse<ExportLogsServiceResponse>(content_type, body, [](const ExportLogsServiceResponse& r) {
-        return static_cast<int64_t>(r.partial_success().rejected_log_records());
-      });
+      return Parse<ExportLogsServiceResponse>(
+          content_type, body, [](const ExportLogsServiceResponse& r) {
+            return static_cast<int64_t>(r.partial_success().rejected_log_records());
+          });
   }
   return PartialSuccess{};
 }

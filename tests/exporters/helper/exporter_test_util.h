@@ -16,6 +16,9 @@
 //   clock.Advance(clock.LastWait());
 #pragma once
 
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -24,9 +27,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "config/errors.h"
 #include "config/loader.h"
@@ -133,7 +133,9 @@ class FakeAuthenticator final : public Extension, public ClientAuthenticator {
 // A logger whose lines a test can read back (level and message: "error exporter ...").
 class LogCapture {
  public:
-  LogCapture() : sink_(std::make_shared<LineSink>()), logger_(std::make_shared<spdlog::logger>("test", sink_)) {
+  LogCapture()
+      : sink_(std::make_shared<LineSink>()),
+        logger_(std::make_shared<spdlog::logger>("test", sink_)) {
     sink_->set_pattern("%l %v");
     logger_->set_level(spdlog::level::debug);
   }

@@ -142,8 +142,9 @@ TEST(HelperConfigTest, EmptyBatchTurnsBatchingOnWithDefaults) {
 TEST(HelperConfigTest, PersistentQueueIsRefused) {
   config::Errors errors;
   Decode("x:\n  sending_queue:\n    storage: file_storage\n", errors);
-  EXPECT_THAT(AllErrors(errors),
-              HasSubstr("exporters::x::sending_queue::storage: persistent queue not supported yet"));
+  EXPECT_THAT(
+      AllErrors(errors),
+      HasSubstr("exporters::x::sending_queue::storage: persistent queue not supported yet"));
 }
 
 TEST(HelperConfigTest, InvalidValuesAreReportedWithTheirPaths) {

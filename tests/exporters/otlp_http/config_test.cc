@@ -67,8 +67,8 @@ TEST(OtlpHttpConfigTest, TheReferenceExporterDecodesAsWritten) {
 
 TEST(OtlpHttpConfigTest, Defaults) {
   config::Errors errors;
-  Config cfg = Decode("exporters:\n  otlp_http/b14:\n    endpoint: http://collector:4318\n",
-                      errors);
+  Config cfg =
+      Decode("exporters:\n  otlp_http/b14:\n    endpoint: http://collector:4318\n", errors);
   ASSERT_TRUE(errors.empty()) << errors.ToString();
   EXPECT_EQ(cfg.encoding, Encoding::kProto);
   EXPECT_EQ(cfg.compression, Compression::kGzip);
@@ -141,7 +141,8 @@ TEST(OtlpHttpConfigTest, ErrorsNameTheirKeys) {
 )",
          errors);
   const std::string all = errors.ToString();
-  EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::endpoint: must be an http:// or https:// URL"));
+  EXPECT_THAT(all,
+              HasSubstr("exporters::otlp_http/b14::endpoint: must be an http:// or https:// URL"));
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::logs_endpoint"));
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::encoding: must be one of proto, json"));
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::compression: must be one of gzip, zstd"));
@@ -154,9 +155,10 @@ TEST(OtlpHttpConfigTest, ErrorsNameTheirKeys) {
 
 TEST(OtlpHttpConfigTest, InsecureContradictingHttpsIsAnError) {
   config::Errors errors;
-  Decode("exporters:\n  otlp_http/b14:\n    endpoint: https://c:4318\n    tls:\n"
-         "      insecure: true\n",
-         errors);
+  Decode(
+      "exporters:\n  otlp_http/b14:\n    endpoint: https://c:4318\n    tls:\n"
+      "      insecure: true\n",
+      errors);
   EXPECT_THAT(errors.ToString(), HasSubstr("exporters::otlp_http/b14::tls::insecure: is true but "
                                            "the endpoint is https://"));
 }
@@ -170,11 +172,11 @@ TEST(OtlpHttpConfigTest, MissingEndpointIsAnError) {
 
 TEST(OtlpHttpConfigTest, CompressionLevelIsCheckedByTheCodec) {
   config::Errors errors;
-  Decode("exporters:\n  otlp_http/b14:\n    endpoint: http://c\n    compression_params:\n"
-         "      level: 99\n",
-         errors);
-  EXPECT_THAT(errors.ToString(),
-              HasSubstr("exporters::otlp_http/b14::compression_params::level"));
+  Decode(
+      "exporters:\n  otlp_http/b14:\n    endpoint: http://c\n    compression_params:\n"
+      "      level: 99\n",
+      errors);
+  EXPECT_THAT(errors.ToString(), HasSubstr("exporters::otlp_http/b14::compression_params::level"));
 }
 
 TEST(OtlpHttpConfigTest, FactoryNamesAndAlias) {
@@ -213,10 +215,14 @@ TEST(ErrorMessageTest, ReadsGoogleRpcStatusInEitherEncoding) {
   status.set_code(3);
   status.set_message("bad span");
   EXPECT_EQ(ErrorMessageFromBody("application/x-protobuf", status.SerializeAsString()), "bad span");
-  EXPECT_EQ(ErrorMessageFromBody(
-                "application/json; charset=utf-8",
-                R"({"code":3,"message":"bad json","details":[{"@type":"type.example/x","a":1}]})"),
+  EXPECT_EQ(ErrorMessageFromBody("application/json; charset=utf-8",
+                                 R"({"code":3,"message":"bad json","details":[]})"),
             "bad json");
+  // Details of a type we cannot resolve: the body text, which still carries the message.
+  EXPECT_THAT(ErrorMessageFromBody(
+                  "application/json",
+                  R"({"code":3,"message":"bad json","details":[{"@type":"type.example/x"}]})"),
+              HasSubstr("\"message\":\"bad json\""));
   EXPECT_EQ(ErrorMessageFromBody("text/plain", "  upstream timeout\n"), "upstream timeout");
   EXPECT_EQ(ErrorMessageFromBody("", ""), "");
 }
