@@ -20,6 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 image="${OTLPD_IMAGE:-otlpd:dev}"
 base_image="docker.io/library/debian:bookworm-slim"
+default_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 read -r -a podman <<< "${OTLPD_PODMAN:-podman --storage-driver vfs --runtime runc}"
 
 log() { printf 'test-image: %s\n' "$*"; }
@@ -60,8 +61,18 @@ if ! "${podman[@]}" image exists "${base_image}"; then
     || { tail -20 "${rootfs}.log" >&2; fail "debootstrap failed"; }
   # The apt lists debootstrap leaves are stale by the time an image build runs apt-get update.
   "${sudo_cmd[@]}" rm -rf "${rootfs}/var/lib/apt/lists/"* "${rootfs}/var/cache/apt/archives/"*.deb
-  "${sudo_cmd[@]}" tar -C "${rootfs}" -c . | "${podman[@]}" import --quiet - "${base_image}" > /dev/null
+  # PATH and CMD as the official image sets them: an imported tarball has no config at all.
+  "${sudo_cmd[@]}" tar -C "${rootfs}" -c . | "${podman[@]}" import --quiet \
+    --change "ENV PATH=${default_path}" --change 'CMD ["bash"]' - "${base_image}" > /dev/null
   "${sudo_cmd[@]}" rm -rf "${rootfs}" "${rootfs}.log"
+elif ! "${podman[@]}" image inspect --format '{{.Config.Env}}' "${base_image}" | grep -q 'PATH='; then
+  # A base imported earlier without --change (as a plain `podman import` does): add what is
+  # missing, under the same name.
+  log "${base_image} has no PATH: adding the official image's PATH and CMD"
+  empty="$(mktemp -d /tmp/otlpd-base.XXXXXX)"
+  printf 'FROM %s\nENV PATH=%s\nCMD ["bash"]\n' "${base_image}" "${default_path}" > "${empty}/Containerfile"
+  "${podman[@]}" build --pull=never --quiet -t "${base_image}" -f "${empty}/Containerfile" "${empty}" > /dev/null
+  rm -rf "${empty}"
 fi
 
 # --- 3. Build --------------------------------------------------------------------------------
