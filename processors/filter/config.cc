@@ -25,16 +25,18 @@ std::optional<ErrorMode> ParseErrorMode(std::string_view text) {
 void AddCondition(const config::Node& item, size_t index, const std::string& path, Family family,
                   std::optional<Level> context, ErrorMode mode, config::Errors& errors,
                   SignalConditions* out) {
-  const std::string label = "condition " + std::to_string(index + 1) + ": ";
+  // The list index goes into the path (`traces::span[1]`), as for every other list item; the
+  // message then gives the column inside the condition text.
+  const std::string item_path = path + "[" + std::to_string(index) + "]";
   if (!item.IsScalar()) {
-    errors.Add(item.location(), path,
-               label + "expected a condition string, got " +
+    errors.Add(item.location(), item_path,
+               "expected a condition string, got " +
                    (item.IsNull() ? std::string("null") : "a " + std::string(item.KindName())));
     return;
   }
   ottl::ParseResult parsed = ottl::Parse(item.scalar(), {.family = family, .context = context});
   if (!parsed.ok()) {
-    errors.Add(item.location(), path, label + parsed.error.ToString());
+    errors.Add(item.location(), item_path, parsed.error.ToString());
     return;
   }
   const Level level = parsed.condition->context;

@@ -100,9 +100,9 @@ TEST(FilterConfig, BadConditionIsReportedAtItsScalarWithItsColumn) {
 )", errors);
   ASSERT_EQ(errors.size(), 2u) << errors.ToString();
   const std::string text = errors.ToString();
-  EXPECT_THAT(text, HasSubstr("test.yaml:5:9: processors::filter::traces::span: condition 2: "
+  EXPECT_THAT(text, HasSubstr("test.yaml:5:9: processors::filter::traces::span[1]: "
                               "column 1: unknown function \"IsMath\" (did you mean \"IsMatch\"?)"));
-  EXPECT_THAT(text, HasSubstr("test.yaml:6:9: processors::filter::traces::span: condition 3: "
+  EXPECT_THAT(text, HasSubstr("test.yaml:6:9: processors::filter::traces::span[2]: "
                               "column 17: unknown path \"nme\" in the span context (did you mean "
                               "\"name\"?)"));
 }
@@ -115,7 +115,7 @@ TEST(FilterConfig, BadRegexIsAConfigError) {
 )", errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_THAT(errors.ToString(),
-              HasSubstr("processors::filter::logs::log_record: condition 1: column 15: invalid "
+              HasSubstr("processors::filter::logs::log_record[0]: column 15: invalid "
                         "regular expression \"(\""));
 }
 
@@ -130,7 +130,7 @@ TEST(FilterConfig, StructuralErrors) {
            {"filter:\n  tracez: {}\n", "unknown key"},
            {"filter:\n  traces:\n    span: 'name == \"x\"'\n", "expected a list of conditions"},
            {"filter:\n  traces:\n    span:\n      - {a: b}\n",
-            "condition 1: expected a condition string, got a map"},
+            "traces::span[0]: expected a condition string, got a map"},
            {"filter:\n  traces: {span: ['name == \"x\"']}\n  trace_conditions: ['span.name == \"y\"']\n",
             "cannot be combined with \"traces\""},
            {"filter:\n  trace_conditions:\n    - context: datapoint\n      conditions: ['name == \"x\"']\n",
