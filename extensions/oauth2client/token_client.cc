@@ -9,8 +9,7 @@
 #include <limits>
 #include <mutex>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
+#include "extensions/oauth2client/json_object_scan.h"
 
 namespace otlpd::extension::oauth2client {
 namespace {
@@ -112,10 +111,10 @@ std::optional<std::chrono::seconds> ExpiresIn(std::string_view text) {
   return ExpiresIn(v);
 }
 
-std::string StringField(const google::protobuf::Struct& s, const std::string& key) {
-  auto it = s.fields().find(key);
-  if (it == s.fields().end() || !it->second.has_string_value()) return "";
-  return it->second.string_value();
+std::string StringMember(const std::map<std::string, JsonMember>& m, const std::string& key) {
+  auto it = m.find(key);
+  if (it == m.end() || it->second.kind != JsonMember::Kind::kString) return "";
+  return it->second.value;
 }
 
 bool IsFormContentType(std::string_view content_type) {
@@ -182,21 +181,17 @@ StatusOr<Token> ParseTokenResponse(int http_status, std::string_view content_typ
     token.expires_in = ExpiresIn(form["expires_in"]);
     error_code = form["error"];
     error_description = form["error_description"];
-  } else {
-    google::protobuf::Struct json;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(body.data(), body.size()), &json);
-    if (status.ok()) {
-      parsed = true;
-      token.access_token = StringField(json, "access_token");
-      token.token_type = NormaliseTokenType(StringField(json, "token_type"));
-      if (auto it = json.fields().find("expires_in"); it != json.fields().end()) {
-        if (it->second.has_number_value()) token.expires_in = ExpiresIn(it->second.number_value());
-        if (it->second.has_string_value()) token.expires_in = ExpiresIn(it->second.string_value());
-      }
-      error_code = StringField(json, "error");
-      error_description = StringField(json, "error_description");
+  } else if (auto json = ScanJsonObject(body)) {
+    parsed = true;
+    token.access_token = StringMember(*json, "access_token");
+    token.token_type = NormaliseTokenType(StringMember(*json, "token_type"));
+    // A number, or (as Go's json.Number also accepts) a string holding one.
+    if (auto it = json->find("expires_in");
+        it != json->end() && it->second.kind != JsonMember::Kind::kOther) {
+      token.expires_in = ExpiresIn(it->second.value);
     }
+    error_code = StringMember(*json, "error");
+    error_description = StringMember(*json, "error_description");
   }
 
   const std::string answered = "token endpoint " + token_url + " answered HTTP " +
