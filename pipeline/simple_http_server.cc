@@ -1,12 +1,5 @@
 #include "pipeline/simple_http_server.h"
 
-// Under -fsanitize=thread GCC 12 warns (-Wtsan) that ThreadSanitizer does not model the
-// std::atomic_thread_fence calls inside Boost.Asio's scheduler; with -Werror that would make
-// every sanitizer build of this file fail. The fences are Asio's own, not ours; a race they
-// hide would still show up as a TSan report in the tests.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wtsan"
-#endif
 
 #include <charconv>
 #include <optional>

@@ -1,11 +1,5 @@
 #include "tests/support/fake_http_server.h"
 
-// Under -fsanitize=thread GCC 12 warns (-Wtsan) that ThreadSanitizer does not model the
-// std::atomic_thread_fence calls inside Boost.Asio; with -Werror every sanitizer build of this
-// file would fail. The fences are Asio's own; a race they hid would still be reported by TSan.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wtsan"
-#endif
 
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
