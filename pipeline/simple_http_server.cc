@@ -1,6 +1,5 @@
 #include "pipeline/simple_http_server.h"
 
-
 #include <charconv>
 #include <optional>
 #include <set>

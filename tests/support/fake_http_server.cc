@@ -1,6 +1,5 @@
 #include "tests/support/fake_http_server.h"
 
-
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
 #include <openssl/evp.h>
