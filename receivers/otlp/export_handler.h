@@ -59,12 +59,20 @@ class ExportHandler {
                                     "Items successfully pushed into the pipeline.");
     refused_ = &metrics.GetCounter("otelcol_receiver_refused_" + items, labels,
                                    "Items that could not be pushed into the pipeline.");
+    refused_requests_ = &metrics.GetCounter(
+        "otlpd_receiver_admission_refused_requests", labels,
+        "Requests refused before their body was read, because the pipeline was refusing data.");
   }
 
   bool serves() const { return next_ != nullptr; }
 
-  // Would the pipeline take data right now? Only valid when serves().
-  Status Admit() const { return next_->Admit(); }
+  // Would the pipeline take data right now? Only valid when serves(). A refusal here comes
+  // before the body is read, so its items cannot be counted; the request is.
+  Status Admit() const {
+    Status s = next_->Admit();
+    if (!s.ok()) refused_requests_->Add();
+    return s;
+  }
 
   // Hands the request to the pipeline and returns its answer. An empty request is answered OK
   // without bothering the pipeline (as the Collector does). Only valid when serves().
@@ -96,6 +104,7 @@ class ExportHandler {
   std::shared_ptr<spdlog::logger> logger_;
   Counter* accepted_ = nullptr;
   Counter* refused_ = nullptr;
+  Counter* refused_requests_ = nullptr;
 };
 
 }  // namespace otlpd::receivers::otlp
