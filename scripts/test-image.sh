@@ -61,18 +61,22 @@ if ! "${podman[@]}" image exists "${base_image}"; then
     || { tail -20 "${rootfs}.log" >&2; fail "debootstrap failed"; }
   # The apt lists debootstrap leaves are stale by the time an image build runs apt-get update.
   "${sudo_cmd[@]}" rm -rf "${rootfs}/var/lib/apt/lists/"* "${rootfs}/var/cache/apt/archives/"*.deb
+  # The image's / is the tarball's "." entry: mktemp made it 0700, which would hide everything
+  # from the non-root users images run as.
+  "${sudo_cmd[@]}" chmod 0755 "${rootfs}"
   # PATH and CMD as the official image sets them: an imported tarball has no config at all.
   "${sudo_cmd[@]}" tar -C "${rootfs}" -c . | "${podman[@]}" import --quiet \
     --change "ENV PATH=${default_path}" --change 'CMD ["bash"]' - "${base_image}" > /dev/null
   "${sudo_cmd[@]}" rm -rf "${rootfs}" "${rootfs}.log"
-elif ! "${podman[@]}" image inspect --format '{{.Config.Env}}' "${base_image}" | grep -q 'PATH='; then
-  # A base imported earlier without --change (as a plain `podman import` does): add what is
-  # missing, under the same name.
-  log "${base_image} has no PATH: adding the official image's PATH and CMD"
-  empty="$(mktemp -d /tmp/otlpd-base.XXXXXX)"
-  printf 'FROM %s\nENV PATH=%s\nCMD ["bash"]\n' "${base_image}" "${default_path}" > "${empty}/Containerfile"
-  "${podman[@]}" build --pull=never --quiet -t "${base_image}" -f "${empty}/Containerfile" "${empty}" > /dev/null
-  rm -rf "${empty}"
+elif ! "${podman[@]}" run --rm --network host --user 65534 "${base_image}" true > /dev/null 2>&1; then
+  # A base imported earlier by hand (a plain `podman import` of a mktemp directory): no PATH, and
+  # a / that only root may enter, so no non-root user can run anything. Re-import its files with
+  # the config: an export has no entry for / itself, so the new / is traversable.
+  log "repairing ${base_image}: / closed to non-root users or no PATH"
+  ctr="$("${podman[@]}" create "${base_image}" true)"
+  "${podman[@]}" export "${ctr}" | "${podman[@]}" import --quiet \
+    --change "ENV PATH=${default_path}" --change 'CMD ["bash"]' - "${base_image}" > /dev/null
+  "${podman[@]}" rm "${ctr}" > /dev/null
 fi
 
 # --- 3. Build --------------------------------------------------------------------------------
