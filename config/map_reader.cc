@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "config/duration.h"
+#include "config/yaml_scalar.h"
 
 namespace otlpd::config {
 namespace {
@@ -38,62 +39,15 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-// YAML 1.2 core schema integers: decimal with an optional sign, 0x hex, 0o octal. A quoted "123"
-// is accepted too, as the Collector's decoder does.
-std::optional<int64_t> ParseInt(std::string_view s) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  } else if (s.size() > 2 && s[0] == '0' && s[1] == 'o') {
-    base = 8;
-    s.remove_prefix(2);
-  }
-  if (s.empty()) return std::nullopt;
-  uint64_t magnitude = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), magnitude, base);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  constexpr uint64_t kMaxNegative = uint64_t{1} << 63;
-  if (negative) {
-    if (magnitude > kMaxNegative) return std::nullopt;
-    return magnitude == kMaxNegative ? std::numeric_limits<int64_t>::min()
-                                     : -static_cast<int64_t>(magnitude);
-  }
-  if (magnitude > kMaxNegative - 1) return std::nullopt;
-  return static_cast<int64_t>(magnitude);
-}
+// A quoted "123" is accepted as an integer too, as the Collector's decoder does; the typing
+// itself is YAML's (config/yaml_scalar.h).
+std::optional<int64_t> ParseInt(std::string_view s) { return ParseYamlInt(s); }
 
-// YAML 1.2 core schema floats: decimal with optional fraction and exponent, and .inf / -.inf.
 // NaN is refused: no setting means anything with it.
 std::optional<double> ParseDouble(std::string_view s) {
-  std::string_view body = s;
-  bool negative = false;
-  if (!body.empty() && (body[0] == '-' || body[0] == '+')) {
-    negative = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (body == ".inf" || body == ".Inf" || body == ".INF") {
-    return negative ? -std::numeric_limits<double>::infinity()
-                    : std::numeric_limits<double>::infinity();
-  }
-  bool digit = false;
-  for (char c : body) {
-    if (c >= '0' && c <= '9') {
-      digit = true;
-    } else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') {
-      return std::nullopt;
-    }
-  }
-  if (!digit) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
-  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
-  return negative ? -value : value;
+  std::optional<double> v = ParseYamlFloat(s);
+  if (v && std::isnan(*v)) return std::nullopt;
+  return v;
 }
 
 std::string FormatNumber(double v) {
@@ -160,12 +114,8 @@ bool MapReader::Bool(std::string_view key, bool* out) {
   const Node* n = Lookup(key);
   if (n == nullptr) return false;
   const std::string& s = n->scalar();
-  if (n->IsScalar() && (s == "true" || s == "True" || s == "TRUE")) {
-    *out = true;
-    return true;
-  }
-  if (n->IsScalar() && (s == "false" || s == "False" || s == "FALSE")) {
-    *out = false;
+  if (std::optional<bool> b = n->IsScalar() ? ParseYamlBool(s) : std::nullopt) {
+    *out = *b;
     return true;
   }
   // YAML 1.1's yes/no/on/off are strings in YAML 1.2, which the Collector reads.
