@@ -21,7 +21,7 @@ Status RegisterComponents(Registry& registry) {
            registry.Add(std::make_unique<extension::health_check::HealthCheckFactory>()),
            registry.Add(std::make_unique<extension::oauth2client::Oauth2ClientFactory>()),
 
-           registry.Add(std::make_unique<receivers::otlp::OtlpReceiverFactory>()),
+           registry.Add(std::make_unique<receiver::otlp::OtlpReceiverFactory>()),
 
            registry.Add(std::make_unique<processor::attributes::AttributesProcessorFactory>()),
            registry.Add(std::make_unique<processor::batch::BatchProcessorFactory>()),

@@ -4,7 +4,7 @@
 
 #include "pipeline/otlp_json.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -64,4 +64,4 @@ std::string EncodeBody(BodyEncoding encoding, const google::protobuf::Message& m
   return json.ok() ? std::move(json).value() : std::string("{}");
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -18,7 +18,7 @@
 #include "pipeline/compression.h"
 #include "pipeline/status.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 enum class BodyEncoding { kProtobuf, kJson };
 
@@ -38,4 +38,4 @@ Status DecodeRequestBody(BodyEncoding encoding, Compression compression, std::st
 // `message` as protobuf bytes or OTLP/JSON text.
 std::string EncodeBody(BodyEncoding encoding, const google::protobuf::Message& message);
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -6,7 +6,7 @@
 
 #include "receivers/otlp/endpoint.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 constexpr const char* kNoProtocol = "must specify at least one protocol (grpc or http)";
@@ -133,4 +133,4 @@ void DecodeOtlpReceiverConfig(config::MapReader& reader, OtlpReceiverConfig& cfg
   protocols->Finish();
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

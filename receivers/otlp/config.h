@@ -18,7 +18,7 @@
 #include "config/map_reader.h"
 #include "pipeline/factory.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 // `tls` of either protocol. Present means TLS is on; cert_file and key_file are then required.
 struct TlsServerConfig {
@@ -90,4 +90,4 @@ struct OtlpReceiverConfig : ComponentConfig {
 // reader.Finish() afterwards.
 void DecodeOtlpReceiverConfig(config::MapReader& reader, OtlpReceiverConfig& cfg);
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

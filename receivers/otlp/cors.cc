@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 std::string ToLower(std::string_view s) {
@@ -85,4 +85,4 @@ std::optional<CorsPolicy::PreflightAnswer> CorsPolicy::Preflight(
   return PreflightAnswer{*allow, "POST", echoed, max_age_};
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -14,7 +14,7 @@
 
 #include "receivers/otlp/config.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 class CorsPolicy {
  public:
@@ -49,4 +49,4 @@ class CorsPolicy {
   int64_t max_age_ = 0;
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -4,7 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
@@ -71,4 +71,4 @@ std::string LowerFirst(std::string message) {
   return message;
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

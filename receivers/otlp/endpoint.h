@@ -15,7 +15,7 @@
 
 #include "pipeline/status.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 struct HostPort {
   std::string host;  // empty = every interface; IPv6 literals without brackets
@@ -40,4 +40,4 @@ Status ProbeBind(const boost::asio::ip::tcp::endpoint& ep);
 // An error message from the system, in the lower case Go uses ("address already in use").
 std::string LowerFirst(std::string message);
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

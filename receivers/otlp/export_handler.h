@@ -19,7 +19,7 @@
 #include "pipeline/signal.h"
 #include "pipeline/telemetry.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 template <class Request>
 struct SignalTraits;
@@ -107,4 +107,4 @@ class ExportHandler {
   Counter* refused_requests_ = nullptr;
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

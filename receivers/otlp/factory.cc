@@ -3,7 +3,7 @@
 #include "receivers/otlp/config.h"
 #include "receivers/otlp/otlp_receiver.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 std::unique_ptr<ComponentConfig> OtlpReceiverFactory::CreateDefaultConfig() const {
   return std::make_unique<OtlpReceiverConfig>();
@@ -21,4 +21,4 @@ StatusOr<std::unique_ptr<Receiver>> OtlpReceiverFactory::Create(const CreateSett
   return std::unique_ptr<Receiver>(std::make_unique<OtlpReceiver>(settings, *otlp_cfg, next));
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -1,6 +1,6 @@
 // The factory of the `otlp` receiver (all three signals), registered in cmd/otlpd/components.cc.
 //
-//   registry.Add(std::make_unique<receivers::otlp::OtlpReceiverFactory>());
+//   registry.Add(std::make_unique<receiver::otlp::OtlpReceiverFactory>());
 //   auto cfg = factory.CreateDefaultConfig();          // no protocol yet
 //   factory.DecodeConfig(reader, *cfg);                // protocols: {grpc: ..., http: ...}
 //   StatusOr<std::unique_ptr<Receiver>> r = factory.Create(settings, *cfg, consumers);
@@ -11,7 +11,7 @@
 
 #include "pipeline/factory.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 class OtlpReceiverFactory final : public ReceiverFactory {
  public:
@@ -27,4 +27,4 @@ class OtlpReceiverFactory final : public ReceiverFactory {
                                              ReceiverConsumers next) const override;
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -15,7 +15,7 @@
 #include "receivers/otlp/export_handler.h"
 #include "receivers/otlp/rpc_status.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 namespace collector = opentelemetry::proto::collector;
@@ -210,4 +210,4 @@ void GrpcServer::Shutdown(Deadline deadline) {
   port_ = 0;
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

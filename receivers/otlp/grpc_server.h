@@ -26,7 +26,7 @@ namespace grpc {
 class Server;
 }
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 class GrpcServer {
  public:
@@ -55,4 +55,4 @@ class GrpcServer {
   int port_ = 0;
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

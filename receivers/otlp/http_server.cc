@@ -21,7 +21,7 @@
 #include "receivers/otlp/export_handler.h"
 #include "receivers/otlp/rpc_status.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 namespace beast = boost::beast;
@@ -607,4 +607,4 @@ void HttpServer::Shutdown(Deadline deadline) {
   port_ = 0;
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

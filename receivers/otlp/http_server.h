@@ -37,7 +37,7 @@
 #include "pipeline/self_metrics.h"
 #include "receivers/otlp/config.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 class HttpServer {
  public:
@@ -69,4 +69,4 @@ class HttpServer {
   std::atomic<int> port_{0};
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -2,7 +2,7 @@
 
 #include "pipeline/logging.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 OtlpReceiver::OtlpReceiver(const CreateSettings& settings, const OtlpReceiverConfig& cfg,
                            ReceiverConsumers next)
@@ -48,4 +48,4 @@ Status OtlpReceiver::Shutdown(Deadline deadline) {
   return OkStatus();
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

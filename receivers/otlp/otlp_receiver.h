@@ -20,7 +20,7 @@
 #include "receivers/otlp/grpc_server.h"
 #include "receivers/otlp/http_server.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 class OtlpReceiver final : public Receiver {
  public:
@@ -47,4 +47,4 @@ class OtlpReceiver final : public Receiver {
   std::unique_ptr<HttpServer> http_;
 };
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

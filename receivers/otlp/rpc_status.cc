@@ -4,7 +4,7 @@
 
 #include "google/rpc/error_details.pb.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 std::chrono::milliseconds RetryDelay(const Status& status) {
   if (status.retry_after() && status.retry_after()->count() > 0) return *status.retry_after();
@@ -30,4 +30,4 @@ google::rpc::Status ToRpcStatus(const Status& status) {
   return out;
 }
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -13,7 +13,7 @@
 #include "google/rpc/status.pb.h"
 #include "pipeline/status.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 
 // How long a refused client should wait: the status' retry_after, else 1s.
 std::chrono::milliseconds RetryDelay(const Status& status);
@@ -25,4 +25,4 @@ int64_t RetryAfterSeconds(const Status& status);
 // google.rpc.RetryInfo{retry_delay = RetryDelay(status)}.
 google::rpc::Status ToRpcStatus(const Status& status);
 
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

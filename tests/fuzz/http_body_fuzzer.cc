@@ -21,7 +21,7 @@
 namespace {
 
 using otlpd::Compression;
-using otlpd::receivers::otlp::BodyEncoding;
+using otlpd::receiver::otlp::BodyEncoding;
 
 // Small, so that each input is cheap; the cap logic is the same at any size.
 constexpr size_t kMaxDecoded = 1 << 20;
@@ -29,14 +29,14 @@ constexpr size_t kMaxDecoded = 1 << 20;
 template <class Request>
 void Check(BodyEncoding encoding, Compression compression, std::string_view body) {
   Request request;
-  if (!otlpd::receivers::otlp::DecodeRequestBody(encoding, compression, body, kMaxDecoded, request)
+  if (!otlpd::receiver::otlp::DecodeRequestBody(encoding, compression, body, kMaxDecoded, request)
            .ok()) {
     return;
   }
   (void)otlpd::CountItems(request);
-  const std::string again = otlpd::receivers::otlp::EncodeBody(encoding, request);
+  const std::string again = otlpd::receiver::otlp::EncodeBody(encoding, request);
   Request back;
-  if (!otlpd::receivers::otlp::DecodeRequestBody(encoding, Compression::kNone, again, SIZE_MAX,
+  if (!otlpd::receiver::otlp::DecodeRequestBody(encoding, Compression::kNone, again, SIZE_MAX,
                                                  back)
            .ok()) {
     std::abort();  // what we encode, we must be able to read

@@ -9,7 +9,7 @@
 #include "receivers/otlp/config.h"
 #include "receivers/otlp/factory.h"
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 using ::testing::HasSubstr;
@@ -212,4 +212,4 @@ TEST(OtlpConfigTest, FactoryCreatesAReceiverWithoutOpeningAnything) {
 }
 
 }  // namespace
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace otlpd::receivers::otlp {
+namespace otlpd::receiver::otlp {
 namespace {
 
 CorsConfig Config(std::vector<std::string> origins, std::vector<std::string> headers = {},
@@ -50,4 +50,4 @@ TEST(CorsPolicyTest, PreflightChecksMethodAndHeaders) {
 }
 
 }  // namespace
-}  // namespace otlpd::receivers::otlp
+}  // namespace otlpd::receiver::otlp

@@ -14,7 +14,7 @@
 #include "tests/receivers/otlp/harness.h"
 #include "tests/support/telemetry_builders.h"
 
-namespace otlpd::receivers::otlp::test {
+namespace otlpd::receiver::otlp::test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -211,4 +211,4 @@ TEST(BothProtocolsTest, ServeTogetherAndHttpFailureStopsGrpc) {
 }
 
 }  // namespace
-}  // namespace otlpd::receivers::otlp::test
+}  // namespace otlpd::receiver::otlp::test

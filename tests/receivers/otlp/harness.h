@@ -32,7 +32,7 @@
 #include "receivers/otlp/otlp_receiver.h"
 #include "tests/support/sink_consumer.h"
 
-namespace otlpd::receivers::otlp::test {
+namespace otlpd::receiver::otlp::test {
 
 using namespace std::chrono_literals;
 
@@ -211,4 +211,4 @@ class RawClient {
   std::string received_;
 };
 
-}  // namespace otlpd::receivers::otlp::test
+}  // namespace otlpd::receiver::otlp::test

@@ -15,7 +15,7 @@
 #include "tests/receivers/otlp/harness.h"
 #include "tests/support/telemetry_builders.h"
 
-namespace otlpd::receivers::otlp::test {
+namespace otlpd::receiver::otlp::test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -516,4 +516,4 @@ TEST(HttpReceiverLifecycleTest, ShutdownWithoutStartIsSafe) {
 }
 
 }  // namespace
-}  // namespace otlpd::receivers::otlp::test
+}  // namespace otlpd::receiver::otlp::test

@@ -20,7 +20,7 @@
 #include "tests/receivers/otlp/harness.h"
 #include "tests/support/telemetry_builders.h"
 
-namespace otlpd::receivers::otlp::test {
+namespace otlpd::receiver::otlp::test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -144,4 +144,4 @@ TEST(TlsTest, UnusableFilesAreStartErrors) {
 }
 
 }  // namespace
-}  // namespace otlpd::receivers::otlp::test
+}  // namespace otlpd::receiver::otlp::test
