@@ -35,6 +35,7 @@ test-sanitize: deps e2e-deps
 	  -DOTLPD_SANITIZE=address -DOTLPD_BUILD_BENCH=OFF
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 # The whole suite under ThreadSanitizer.
