@@ -343,7 +343,8 @@ TEST(DeployImageTest, DefaultCommandAndHealthcheckMatchTheBakedConfig) {
 }
 
 // Compose: each otlpd service mounts a config that exists (and so is validated above), reads its
-// secrets from .env only, and may drain before the stop timeout.
+// secrets from .env only, and may drain before the stop timeout. The stand-in backend serves
+// TLS, since otlpd never sends the OAuth2 token over plaintext.
 TEST(DeployComposeTest, OtlpdServicesMountValidConfigsAndMayDrain) {
   const fs::path dir = DeployDir() / "compose";
   const YAML::Node compose = YAML::LoadFile((dir / "compose.yaml").string());
@@ -351,7 +352,9 @@ TEST(DeployComposeTest, OtlpdServicesMountValidConfigsAndMayDrain) {
   for (const auto& service : compose["services"]) {
     const std::string name = service.first.as<std::string>();
     const YAML::Node s = service.second;
-    if (!s["image"] || s["image"].as<std::string>() != "otlpd:dev") continue;
+    // Services that run otlpd itself (the image with its own entrypoint; `certs` only borrows
+    // the image's openssl).
+    if (!s["image"] || s["image"].as<std::string>() != "otlpd:dev" || s["entrypoint"]) continue;
     ++otlpd_services;
     bool mounted = false;
     for (const YAML::Node& v : s["volumes"]) {
@@ -371,6 +374,11 @@ TEST(DeployComposeTest, OtlpdServicesMountValidConfigsAndMayDrain) {
   }
   EXPECT_EQ(otlpd_services, 2);
   EXPECT_TRUE(fs::exists(dir / ".env.example"));
+  const std::string default_endpoint =
+      compose["services"]["otlpd"]["environment"]["SCOUT_ENDPOINT"].as<std::string>();
+  EXPECT_THAT(default_endpoint, HasSubstr("https://backend:"));
+  EXPECT_TRUE(Path(YAML::LoadFile((dir / "backend.yaml").string()),
+                   {"receivers", "otlp", "protocols", "http", "tls", "cert_file"}));
 }
 
 // systemd: ExecStart's flags are accepted, and TimeoutStopSec exceeds --shutdown-timeout.
