@@ -26,11 +26,10 @@ class FakeClock final : public Clock {
             std::chrono::nanoseconds(now_ns_.load())));
   }
 
+  // Moves fake time forward; every WaitUntil whose deadline passed returns within a millisecond.
   void Advance(Duration d) {
+    // Waiters re-check fake time on their own (see WaitUntil), so nothing needs waking here.
     now_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
-    std::lock_guard lock(waiters_mu_);
-    ++generation_;
-    waiters_cv_.notify_all();
   }
 
   // Waits for `done()` or fake time to reach `deadline`. The waiting thread re-checks fake time
@@ -53,9 +52,6 @@ class FakeClock final : public Clock {
  private:
   std::atomic<int64_t> now_ns_{1'000'000'000};  // not zero, so "time 0" bugs show
   std::atomic<int> waiting_{0};
-  std::mutex waiters_mu_;
-  std::condition_variable waiters_cv_;
-  int64_t generation_ = 0;
 };
 
 }  // namespace otlpd::testing
