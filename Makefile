@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_GENERATOR ?= Ninja
 CTEST_ARGS ?=
 
-.PHONY: deps e2e-deps build test run test-sanitize test-tsan bench clean
+.PHONY: deps e2e-deps build test test-faults run test-sanitize test-tsan bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -25,6 +25,11 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 
 test: build e2e-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Only the fault-injection suite (tests/faults): kill -9, disk full, backend and token server
+# down, slow backend, half-open connections, SIGTERM under load.
+test-faults: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L faults $(CTEST_ARGS)
 
 run: build
 	$(BUILD_DIR)/cmd/otlpd/otlpd
