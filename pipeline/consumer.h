@@ -28,6 +28,14 @@ class Consumer {
   // that never refuse pass the question downstream. Must be lock-free or nearly so: it runs for
   // every request. The answer is advisory; Consume still decides.
   virtual Status Admit() const { return OkStatus(); }
+
+  // True when an OK from Consume means the data is already in durable storage (an exporter with
+  // a persistent sending queue), so that a crash after the answer loses nothing. Stages that
+  // pass data on synchronously forward the question to their next consumer; a fan-out answers
+  // true only if every branch does. The batch processor asks it at Start and, when true, writes
+  // through instead of holding data the client was told is safe. Answered from configuration:
+  // constant for the component's life.
+  virtual bool AcknowledgesDurably() const { return false; }
 };
 
 using TracesConsumer = Consumer<TracesBatch>;

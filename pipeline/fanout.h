@@ -45,6 +45,14 @@ class FanOut final : public Consumer<B> {
     return OkStatus();
   }
 
+  // OK from a fan-out is durable only if every branch's OK is.
+  bool AcknowledgesDurably() const override {
+    for (const Consumer<B>* c : consumers_) {
+      if (!c->AcknowledgesDurably()) return false;
+    }
+    return true;
+  }
+
  private:
   std::vector<Consumer<B>*> consumers_;
 };

@@ -3,6 +3,7 @@
 #include "exporters/debug/factory.h"
 #include "exporters/otlp_grpc/factory.h"
 #include "exporters/otlp_http/factory.h"
+#include "extensions/file_storage/factory.h"
 #include "extensions/health_check/factory.h"
 #include "extensions/oauth2client/factory.h"
 #include "processors/attributes/factory.h"
@@ -18,6 +19,7 @@ Status RegisterComponents(Registry& registry) {
   // Read top to bottom: extensions, receivers, processors, exporters. A failure here is a
   // programming error (two factories claiming one name), reported at startup.
   for (Status s : {
+           registry.Add(std::make_unique<extension::file_storage::FileStorageFactory>()),
            registry.Add(std::make_unique<extension::health_check::HealthCheckFactory>()),
            registry.Add(std::make_unique<extension::oauth2client::Oauth2ClientFactory>()),
 

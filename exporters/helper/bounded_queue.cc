@@ -22,7 +22,7 @@ void BoundedQueue::PushLocked(EncodedRequest& request, int64_t cost) {
   not_empty_.notify_one();
 }
 
-BoundedQueue::PushResult BoundedQueue::TryPush(EncodedRequest& request) {
+PushResult BoundedQueue::TryPush(EncodedRequest& request) {
   const int64_t cost = Cost(request);
   std::lock_guard lock(mu_);
   if (closed_ || aborted_) return PushResult::kClosed;
@@ -31,8 +31,8 @@ BoundedQueue::PushResult BoundedQueue::TryPush(EncodedRequest& request) {
   return PushResult::kOk;
 }
 
-BoundedQueue::PushResult BoundedQueue::PushWait(EncodedRequest& request, Clock& clock,
-                                                Clock::TimePoint deadline) {
+PushResult BoundedQueue::PushWait(EncodedRequest& request, Clock& clock,
+                                  Clock::TimePoint deadline) {
   const int64_t cost = Cost(request);
   std::unique_lock lock(mu_);
   clock.WaitUntil(not_full_, lock, deadline,
@@ -48,16 +48,32 @@ bool BoundedQueue::WouldRefuse(int64_t items) const {
   return closed_ || aborted_ || !FitsLocked(Cost(items));
 }
 
-std::optional<EncodedRequest> BoundedQueue::Pop() {
+PushOutcome BoundedQueue::Push(EncodedRequest& request, Clock& clock,
+                               std::optional<Clock::TimePoint> wait_until) {
+  return {wait_until ? PushWait(request, clock, *wait_until) : TryPush(request), OkStatus()};
+}
+
+std::optional<QueueEntry> BoundedQueue::Pop() {
   std::unique_lock lock(mu_);
   not_empty_.wait(lock, [&] { return aborted_ || closed_ || !items_.empty(); });
   if (aborted_ || items_.empty()) return std::nullopt;
-  EncodedRequest r = std::move(items_.front());
+  QueueEntry e;
+  e.request = std::move(items_.front());
   items_.pop_front();
-  size_ -= Cost(r);
+  e.cost = Cost(e.request);
+  size_ -= e.cost;
   if (size_gauge_ != nullptr) size_gauge_->Set(size_);
   not_full_.notify_all();
-  return r;
+  return e;
+}
+
+Leftover BoundedQueue::Release() {
+  Leftover left;
+  for (const EncodedRequest& r : TakeAll()) {
+    left.items += r.items;
+    ++left.requests;
+  }
+  return left;
 }
 
 void BoundedQueue::Close() {

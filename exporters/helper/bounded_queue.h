@@ -1,6 +1,7 @@
-// BoundedQueue: an exporter's sending queue. Holds encoded requests (bytes, not message objects)
-// in arrival order between Consume and the worker threads, bounded by a request count or an
-// item count (`sending_queue.sizer`).
+// BoundedQueue: an exporter's in-memory sending queue (a SendingQueue). Holds encoded requests
+// (bytes, not message objects) in arrival order between Consume and the worker threads, bounded
+// by a request count or an item count (`sending_queue.sizer`). Lost in a crash, and what is
+// left at the shutdown deadline is dropped (Release).
 //
 // When full, TryPush refuses and leaves the request with the caller (who answers the client
 // UNAVAILABLE, so the data is retried upstream); PushWait waits for room until a deadline.
@@ -8,9 +9,9 @@
 // refused forever; the bound is therefore capacity, or one request when that alone is larger.
 //
 //   BoundedQueue q(1000, QueueSizer::kRequests, &metrics.queue_size);
-//   if (q.TryPush(request) == BoundedQueue::PushResult::kFull) return UnavailableError(...);
-//   while (std::optional<EncodedRequest> r = q.Pop()) Send(*r);   // worker thread
-//   q.Close();                                                    // Shutdown: drain, then stop
+//   if (q.TryPush(request) == PushResult::kFull) return UnavailableError(...);
+//   while (std::optional<QueueEntry> e = q.Pop()) Send(e->request);   // worker thread
+//   q.Close();                                                        // Shutdown: drain, stop
 #pragma once
 
 #include <condition_variable>
@@ -21,15 +22,14 @@
 
 #include "exporters/helper/queue_config.h"
 #include "exporters/helper/sender.h"
+#include "exporters/helper/sending_queue.h"
 #include "pipeline/clock.h"
 #include "pipeline/self_metrics.h"
 
 namespace otlpd::exporter::helper {
 
-class BoundedQueue {
+class BoundedQueue final : public SendingQueue {
  public:
-  enum class PushResult { kOk, kFull, kClosed };
-
   // `size_gauge` (may be null) follows the size; it must outlive the queue.
   BoundedQueue(int64_t capacity, QueueSizer sizer, Gauge* size_gauge);
 
@@ -38,22 +38,26 @@ class BoundedQueue {
   PushResult TryPush(EncodedRequest& request);
   // Like TryPush, but when full waits for room until `deadline` (on `clock`), Close or Abort.
   PushResult PushWait(EncodedRequest& request, Clock& clock, Clock::TimePoint deadline);
-  // Whether a request of `items` items would be refused now (a cheap check before encoding).
-  bool WouldRefuse(int64_t items) const;
 
-  // The oldest request. Waits until there is one; nullopt once the queue is closed and empty,
-  // or aborted. The wait's only end besides data is Close/Abort, which Shutdown always calls.
-  std::optional<EncodedRequest> Pop();
+  // SendingQueue. Push is TryPush, or PushWait when `wait_until` is set.
+  PushOutcome Push(EncodedRequest& request, Clock& clock,
+                   std::optional<Clock::TimePoint> wait_until) override;
+  bool WouldRefuse(int64_t items) const override;
+  // The oldest request (entries are never merged here).
+  std::optional<QueueEntry> Pop() override;
+  // Nothing to do: a popped request has already left the queue.
+  Status Done(const QueueEntry&) override { return OkStatus(); }
+  void Close() override;
+  // No more pushes or pops; what is left stays for TakeAll / Release.
+  void Abort() override;
+  // Drops what is left (kept = false).
+  Leftover Release() override;
+  bool durable() const override { return false; }
+  int64_t size() const override;
+  int64_t capacity() const override { return capacity_; }
 
-  // No more pushes; Pop hands out what is left, then nullopt.
-  void Close();
-  // No more pushes or pops; what is left stays for TakeAll.
-  void Abort();
   // Everything still queued (after Abort, or after the workers are gone).
   std::deque<EncodedRequest> TakeAll();
-
-  int64_t size() const;  // in sizer units
-  int64_t capacity() const { return capacity_; }
 
  private:
   int64_t Cost(const EncodedRequest& r) const;

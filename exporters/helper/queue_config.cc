@@ -13,9 +13,17 @@ void DecodeQueueConfig(config::MapReader& r, QueueConfig& cfg) {
     cfg.sizer = sizer == "items" ? QueueSizer::kItems : QueueSizer::kRequests;
   }
   r.Bool("block_on_overflow", &cfg.block_on_overflow);
-  if (r.Raw("storage") != nullptr) {
-    // Accepting the key and keeping data in memory would promise durability we do not give.
-    r.Error("storage", "persistent queue not supported yet");
+  std::string storage;
+  if (r.String("storage", &storage)) {
+    StatusOr<ComponentId> id = ComponentId::Parse(storage);
+    if (!id.ok()) {
+      r.Error("storage", id.status().message());
+    } else if (!cfg.enabled) {
+      // A persistent queue that is switched off would promise durability nobody gives.
+      r.Error("storage", "needs sending_queue::enabled: true (a disabled queue stores nothing)");
+    } else {
+      cfg.storage = *id;
+    }
   }
   if (auto b = r.Child("batch")) {
     QueueBatchConfig batch;

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "config/map_reader.h"
+#include "pipeline/component_id.h"
 
 namespace otlpd::exporter::helper {
 
@@ -43,11 +44,18 @@ struct QueueConfig {
   // most the exporter's `timeout`) instead of refusing at once.
   bool block_on_overflow = false;
   // batch: absent by default (no batching); `batch: {}` turns it on with the defaults above.
+  // With `storage`, batching moves to the read side of the persistent queue (nothing waits in
+  // memory after the client was answered).
   std::optional<QueueBatchConfig> batch;
+  // storage: absent by default (in-memory queue). The ID of a storage extension
+  // (`file_storage[/name]`, a valid component ID); the queue then lives in a durable log that
+  // the extension opens at Start. Requires enabled: true.
+  std::optional<ComponentId> storage;
 };
 
 // Reads and validates the keys of a `sending_queue` map (not Finish(): the caller does).
-// `storage` (the persistent queue) is refused: "persistent queue not supported yet".
+// `storage` must be a valid component ID; whether that extension exists and stores is checked
+// at Start (helper::ResolveStorage).
 void DecodeQueueConfig(config::MapReader& reader, QueueConfig& cfg);
 
 }  // namespace otlpd::exporter::helper

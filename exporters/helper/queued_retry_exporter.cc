@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "exporters/helper/persistent_queue.h"
 #include "pipeline/logging.h"
+#include "pipeline/storage.h"
 
 namespace otlpd::exporter::helper {
 namespace {
@@ -33,10 +35,15 @@ QueuedRetryExporter<B>::QueuedRetryExporter(const CreateSettings& settings, cons
                kSignalOf<B>),
       random_(options.random ? std::move(options.random) : DefaultRandomSource()) {
   if (cfg_.queue.enabled) {
-    queue_ = std::make_unique<BoundedQueue>(cfg_.queue.queue_size, cfg_.queue.sizer,
-                                            &metrics_.queue_size);
+    // A persistent queue needs its log, which only Start can open.
+    if (!cfg_.queue.storage) {
+      queue_ = std::make_unique<BoundedQueue>(cfg_.queue.queue_size, cfg_.queue.sizer,
+                                              &metrics_.queue_size);
+    }
     metrics_.queue_capacity.Set(cfg_.queue.queue_size);
-    if (cfg_.queue.batch) {
+    // With storage, data goes to the log before anything is merged: batching happens when the
+    // records are read back (PersistentQueue), so nothing acknowledged waits in memory.
+    if (cfg_.queue.batch && !cfg_.queue.storage) {
       batcher_ = std::make_unique<Batcher<B>>(*cfg_.queue.batch, clock_,
                                               [this](B b) { EnqueueBatch(std::move(b)); });
     }
@@ -49,10 +56,49 @@ QueuedRetryExporter<B>::~QueuedRetryExporter() {
 }
 
 template <class B>
+Status QueuedRetryExporter<B>::OpenPersistentQueue(Host& host) {
+  const std::string ext_id = cfg_.queue.storage->ToString();
+  Extension* ext = host.GetExtension(*cfg_.queue.storage);
+  if (ext == nullptr) {
+    return FailedPreconditionError("exporter " + id_string_ + ": sending_queue::storage: "
+                                   "extension \"" + ext_id + "\" is not configured (or not "
+                                   "listed in service::extensions)");
+  }
+  auto* storage = dynamic_cast<StorageProvider*>(ext);
+  if (storage == nullptr) {
+    return FailedPreconditionError("exporter " + id_string_ + ": sending_queue::storage: "
+                                   "extension \"" + ext_id + "\" is not a storage extension");
+  }
+  const std::string name = DurableLogName(id_, kSignalOf<B>);
+  StatusOr<std::unique_ptr<DurableLog>> log = storage->OpenLog(name);
+  if (!log.ok()) {
+    return log.status().Annotate("exporter " + id_string_ + ": sending_queue::storage " + ext_id +
+                                 ": log " + name);
+  }
+  auto queue = std::make_unique<PersistentQueue>(
+      std::move(*log), cfg_.queue.queue_size, cfg_.queue.sizer, MergeLimitsFor(cfg_.queue),
+      [this](std::string protobuf, int64_t items) {
+        return sender_->EncodeSerialized(std::move(protobuf), items);
+      },
+      clock_, &metrics_.queue_size);
+  if (queue->recovered_records() > 0) {
+    logger_->info("exporter {}: recovered {} from the previous run in {} ({}); sending them "
+                  "first",
+                  id_string_, Plural(static_cast<int>(queue->recovered_records()), "request"),
+                  ext_id, name);
+  }
+  queue_ = std::move(queue);
+  return OkStatus();
+}
+
+template <class B>
 Status QueuedRetryExporter<B>::Start(Host& host) {
   if (Status s = sender_->Start(host); !s.ok()) return s;
   std::lock_guard lock(mu_);
   if (stopping_) return FailedPreconditionError("exporter was shut down before it started");
+  if (cfg_.queue.enabled && cfg_.queue.storage && !queue_) {
+    if (Status s = OpenPersistentQueue(host); !s.ok()) return s;
+  }
   if (queue_) {
     for (int64_t i = 0; i < cfg_.queue.num_consumers; ++i) {
       ++active_workers_;
@@ -79,6 +125,11 @@ Status QueuedRetryExporter<B>::Admit() const {
 }
 
 template <class B>
+bool QueuedRetryExporter<B>::AcknowledgesDurably() const {
+  return cfg_.queue.enabled && cfg_.queue.storage.has_value();
+}
+
+template <class B>
 Status QueuedRetryExporter<B>::Consume(B batch) {
   const int64_t items = batch.ItemCount();
   if (items == 0) return OkStatus();  // nothing to export; a request would carry no data
@@ -88,6 +139,11 @@ Status QueuedRetryExporter<B>::Consume(B batch) {
       metrics_.enqueue_failed.Add(items);
       return UnavailableError("exporter " + id_string_ + " is shutting down", kRefusalRetryAfter);
     }
+    if (cfg_.queue.enabled && !queue_) {
+      // Only a persistent queue is made at Start; sending on this thread would skip the log.
+      metrics_.enqueue_failed.Add(items);
+      return UnavailableError("exporter " + id_string_ + " has not started", kRefusalRetryAfter);
+    }
     if (!queue_) ++active_sync_;
   }
   if (!queue_) return SendNow(std::move(batch), items);
@@ -95,25 +151,36 @@ Status QueuedRetryExporter<B>::Consume(B batch) {
   // Refuse before paying for encoding when the answer is already known.
   if (!cfg_.queue.block_on_overflow && queue_->WouldRefuse(items)) {
     metrics_.enqueue_failed.Add(items);
-    return RefusalFor(BoundedQueue::PushResult::kFull);
+    return RefusalFor({PushResult::kFull, OkStatus()});
   }
   if (batcher_) {
     batcher_->Add(std::move(batch));
     return OkStatus();
   }
-  StatusOr<EncodedRequest> encoded = sender_->Encode(std::move(batch));
+  StatusOr<EncodedRequest> encoded = EncodeForQueue(std::move(batch));
   if (!encoded.ok()) {
     metrics_.send_failed.Add(items);
     return encoded.status();
   }
-  const BoundedQueue::PushResult result = Push(*encoded);
-  return result == BoundedQueue::PushResult::kOk ? OkStatus() : RefusalFor(result);
+  const PushOutcome pushed = Push(*encoded);
+  return pushed.result == PushResult::kOk ? OkStatus() : RefusalFor(pushed);
 }
 
 template <class B>
-BoundedQueue::PushResult QueuedRetryExporter<B>::Push(EncodedRequest& request) {
+StatusOr<EncodedRequest> QueuedRetryExporter<B>::EncodeForQueue(B batch) {
+  if (!queue_->durable()) return sender_->Encode(std::move(batch));
+  EncodedRequest out;
+  out.items = batch.ItemCount();
+  if (!batch.request().SerializeToString(&out.payload)) {
+    return InternalError("cannot serialise the export request");
+  }
+  return out;
+}
+
+template <class B>
+PushOutcome QueuedRetryExporter<B>::Push(EncodedRequest& request) {
   const int64_t items = request.items;
-  BoundedQueue::PushResult result;
+  PushOutcome result;
   if (cfg_.queue.block_on_overflow) {
     // Block for room, but not forever: a client waiting on us has a deadline of its own, and
     // the exporter's timeout is the natural bound of "one request's worth" of waiting.
@@ -121,17 +188,24 @@ BoundedQueue::PushResult QueuedRetryExporter<B>::Push(EncodedRequest& request) {
                                       ? std::chrono::duration_cast<Clock::Duration>(cfg_.timeout)
                                       : std::chrono::duration_cast<Clock::Duration>(
                                             std::chrono::seconds(30));
-    result = queue_->PushWait(request, clock_, clock_.Now() + limit);
+    result = queue_->Push(request, clock_, clock_.Now() + limit);
   } else {
-    result = queue_->TryPush(request);
+    result = queue_->Push(request, clock_, std::nullopt);
   }
-  if (result != BoundedQueue::PushResult::kOk) metrics_.enqueue_failed.Add(items);
+  if (result.result != PushResult::kOk) metrics_.enqueue_failed.Add(items);
   return result;
 }
 
 template <class B>
-Status QueuedRetryExporter<B>::RefusalFor(BoundedQueue::PushResult result) const {
-  if (result == BoundedQueue::PushResult::kFull) {
+Status QueuedRetryExporter<B>::RefusalFor(const PushOutcome& outcome) const {
+  if (outcome.result == PushResult::kStorageError) {
+    // The log's own refusal (size limit, full disk): retryable, so the client sends again later.
+    const Status& e = outcome.error;
+    return UnavailableError("sending queue of exporter " + id_string_ +
+                                " cannot store the request: " + std::string(e.message()),
+                            e.retry_after().value_or(kRefusalRetryAfter));
+  }
+  if (outcome.result == PushResult::kFull) {
     return UnavailableError("sending queue of exporter " + id_string_ + " is full (" +
                                 std::to_string(queue_->capacity()) + " " +
                                 std::string(SizerUnit(cfg_.queue.sizer)) + ")",
@@ -143,17 +217,18 @@ Status QueuedRetryExporter<B>::RefusalFor(BoundedQueue::PushResult result) const
 template <class B>
 void QueuedRetryExporter<B>::EnqueueBatch(B batch) {
   const int64_t items = batch.ItemCount();
-  StatusOr<EncodedRequest> encoded = sender_->Encode(std::move(batch));
+  StatusOr<EncodedRequest> encoded = EncodeForQueue(std::move(batch));
   if (!encoded.ok()) {
     Drop(items, Outcome{encoded.status(), 0, DropReason::kPermanent});
     return;
   }
   // The client was answered when its data entered the batch: from here a refusal is a drop.
-  const BoundedQueue::PushResult result = Push(*encoded);
-  if (result == BoundedQueue::PushResult::kOk) return;
-  Drop(items, Outcome{RefusalFor(result), 0,
-                      result == BoundedQueue::PushResult::kFull ? DropReason::kQueueFull
-                                                                : DropReason::kShutdown});
+  // (Only the in-memory queue batches here; a persistent queue batches on its read side.)
+  const PushOutcome pushed = Push(*encoded);
+  if (pushed.result == PushResult::kOk) return;
+  Drop(items, Outcome{RefusalFor(pushed), 0,
+                      pushed.result == PushResult::kClosed ? DropReason::kShutdown
+                                                           : DropReason::kQueueFull});
 }
 
 template <class B>
@@ -181,15 +256,37 @@ Status QueuedRetryExporter<B>::SendNow(B batch, int64_t items) {
 
 template <class B>
 void QueuedRetryExporter<B>::WorkerLoop() {
-  while (std::optional<EncodedRequest> request = queue_->Pop()) {
-    Outcome outcome = Deliver(*request);
-    if (!outcome.status.ok()) Drop(request->items, outcome);
+  while (std::optional<QueueEntry> entry = queue_->Pop()) {
+    if (!entry->error.ok()) {
+      // Stored data that can no longer be made into a request: retrying cannot help.
+      Drop(entry->request.items, Outcome{entry->error, 0, DropReason::kPermanent});
+      Finish(*entry);
+      continue;
+    }
+    Outcome outcome = Deliver(entry->request);
+    if (!outcome.status.ok()) {
+      // Stopped by Shutdown: a durable entry stays in its log for the next run, unacknowledged,
+      // and so does the rest: trying each remaining record once more would only delay the stop.
+      if (outcome.reason == DropReason::kShutdown && queue_->durable()) break;
+      Drop(entry->request.items, outcome);
+    }
+    Finish(*entry);
   }
   {
     std::lock_guard lock(mu_);
     --active_workers_;
   }
   cv_.notify_all();
+}
+
+template <class B>
+void QueuedRetryExporter<B>::Finish(const QueueEntry& entry) {
+  if (Status s = queue_->Done(entry); !s.ok()) {
+    // The data was sent (or dropped for good) but may be handed out again after a restart.
+    logger_->error("exporter {}: cannot acknowledge a sent request in the sending queue's "
+                   "storage; it may be sent again after a restart: {}",
+                   id_string_, s.ToString());
+  }
 }
 
 template <class B>
@@ -327,12 +424,23 @@ Status QueuedRetryExporter<B>::Shutdown(Deadline deadline) {
   int64_t dropped_items = 0;
   int64_t dropped_requests = 0;
   if (queue_) {
-    for (const EncodedRequest& r : queue_->TakeAll()) {
-      dropped_items += r.items;
-      ++dropped_requests;
+    const Leftover left = queue_->Release();
+    if (!left.error.ok()) {
+      logger_->error("exporter {}: closing the sending queue's storage failed: {}", id_string_,
+                     left.error.ToString());
     }
-    metrics_.send_failed.Add(dropped_items);
-    metrics_.dropped(DropReason::kShutdown).Add(dropped_items);
+    if (left.kept) {
+      if (left.requests > 0) {
+        logger_->info("exporter {}: shutdown: {} {} in {} stay queued on disk for the next run",
+                      id_string_, left.items, ItemLogUnit(kSignalOf<B>),
+                      Plural(static_cast<int>(left.requests), "request"));
+      }
+    } else {
+      dropped_items = left.items;
+      dropped_requests = left.requests;
+      metrics_.send_failed.Add(dropped_items);
+      metrics_.dropped(DropReason::kShutdown).Add(dropped_items);
+    }
   }
   {
     std::lock_guard lock(mu_);

@@ -14,6 +14,13 @@
 //              waits that cannot end before it give up at once), then cancels what is in
 //              flight and reports what was not sent as dropped (reason "shutdown").
 //
+// With `sending_queue.storage` the queue is a PersistentQueue in a DurableLog that the storage
+// extension opens at Start: Consume returns OK only once the log holds the request (serialised
+// OTLP protobuf; the sender encodes it on the way out), a send that succeeded or failed for good
+// acknowledges it, and what was not sent at Shutdown stays in the log (reported as kept, not
+// dropped) and is delivered first by the next run. `sending_queue.batch` then merges records on
+// the read side instead of holding data in memory. AcknowledgesDurably() says so upstream.
+//
 // Time (backoff, attempt deadlines, the Shutdown deadline) is measured on CreateSettings::clock;
 // jitter comes from Options::random. Both are injectable, so tests never sleep.
 //
@@ -37,6 +44,7 @@
 
 #include "exporters/helper/batcher.h"
 #include "exporters/helper/bounded_queue.h"
+#include "exporters/helper/sending_queue.h"
 #include "exporters/helper/cancel_token.h"
 #include "exporters/helper/config.h"
 #include "exporters/helper/exporter_metrics.h"
@@ -64,13 +72,17 @@ class QueuedRetryExporter final : public Exporter<B> {
   // Shuts down at once if Shutdown was never called.
   ~QueuedRetryExporter() override;
 
-  // Starts the sender (auth, clients), then the workers and the batcher.
+  // Starts the sender (auth, clients), opens the durable log when `sending_queue.storage` is
+  // set (FAILED_PRECONDITION naming the extension when it is missing or does not store), then
+  // starts the workers and the batcher.
   Status Start(Host& host) override;
   // OK: queued (or, without a queue, sent). UNAVAILABLE + retry_after: queue full or shutting
   // down. Encoding errors are returned as they are (permanent).
   Status Consume(B batch) override;
   // UNAVAILABLE while the queue is full or the exporter is stopping.
   Status Admit() const override;
+  // True with `sending_queue.storage`: an OK from Consume means the data is in the durable log.
+  bool AcknowledgesDurably() const override;
   // `deadline` is measured on CreateSettings::clock. DEADLINE_EXCEEDED when data was dropped.
   Status Shutdown(Deadline deadline) override;
 
@@ -90,9 +102,15 @@ class QueuedRetryExporter final : public Exporter<B> {
   bool WaitBeforeRetry(Clock::Duration wait);
   void AccountSuccess(const EncodedRequest& request, const SendResult& result);
   void Drop(int64_t items, const Outcome& outcome);
+  // What the queue holds for a batch: the wire request, or (persistent queue) the serialised
+  // OTLP protobuf, which the sender encodes when the record is sent.
+  StatusOr<EncodedRequest> EncodeForQueue(B batch);
   // Pushes, waiting for room when block_on_overflow says so; counts enqueue failures.
-  BoundedQueue::PushResult Push(EncodedRequest& request);
-  Status RefusalFor(BoundedQueue::PushResult result) const;
+  PushOutcome Push(EncodedRequest& request);
+  Status RefusalFor(const PushOutcome& outcome) const;
+  Status OpenPersistentQueue(Host& host);
+  // Marks an entry done in the queue (acknowledges it in a durable log); logs a failure.
+  void Finish(const QueueEntry& entry);
   Status SendNow(B batch, int64_t items);
   void EnqueueBatch(B batch);
   void WorkerLoop();
@@ -109,8 +127,9 @@ class QueuedRetryExporter final : public Exporter<B> {
   RandomSource random_;
 
   CancelToken cancel_;  // fires when Shutdown's deadline has passed
-  std::unique_ptr<BoundedQueue> queue_;  // null when sending_queue.enabled is false
-  std::unique_ptr<Batcher<B>> batcher_;  // null without sending_queue.batch
+  // Null when sending_queue.enabled is false, and until Start with `storage`.
+  std::unique_ptr<SendingQueue> queue_;
+  std::unique_ptr<Batcher<B>> batcher_;  // null without sending_queue.batch, or with storage
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

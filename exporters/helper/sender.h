@@ -16,8 +16,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "exporters/helper/cancel_token.h"
@@ -87,6 +89,22 @@ class Sender {
   // Called concurrently from the threads that call Consume (or the batching flush thread). An
   // error is permanent: the data cannot be encoded, and retrying would not change that.
   virtual StatusOr<EncodedRequest> Encode(B batch) = 0;
+
+  // Encodes a request that was kept as serialised OTLP protobuf: what the persistent queue
+  // stores, because it stays sendable when encoding or compression change between runs and
+  // because consecutive records concatenate into one valid, merged request. Called by the queue
+  // workers. The default parses the protobuf and calls Encode; a sender whose wire format is
+  // that protobuf (maybe compressed) overrides it to skip the parse. INVALID_ARGUMENT when the
+  // bytes do not parse (permanent: the record is dropped).
+  virtual StatusOr<EncodedRequest> EncodeSerialized(std::string protobuf, int64_t items) {
+    using Request = std::remove_cvref_t<decltype(std::declval<const B&>().request())>;
+    auto request = std::make_unique<Request>();
+    if (!request->ParseFromString(protobuf)) {
+      return InvalidArgumentError("a stored request of " + std::to_string(items) +
+                                  " items does not parse as OTLP protobuf");
+    }
+    return Encode(B(std::move(request)));
+  }
 
   // One attempt, called concurrently by the queue workers. Must return by ctx.deadline (or soon
   // after ctx.cancel fires).

@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -43,6 +44,10 @@ class OtlpGrpcSender final : public helper::Sender<B> {
   // the channel. Connecting happens lazily, on the first call.
   Status Start(Host& host) override;
   StatusOr<helper::EncodedRequest> Encode(B batch) override;
+  // The stored protobuf is already the message body: no parse.
+  StatusOr<helper::EncodedRequest> EncodeSerialized(std::string protobuf, int64_t items) override {
+    return helper::EncodedRequest{std::move(protobuf), items};
+  }
   helper::SendResult Send(const helper::EncodedRequest& request,
                           const helper::AttemptContext& ctx) override;
   void Shutdown() override;

@@ -100,6 +100,24 @@ StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::Encode(B batch) {
 }
 
 template <class B>
+StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::EncodeSerialized(std::string protobuf,
+                                                                     int64_t items) {
+  if (cfg_.encoding == Encoding::kJson) {
+    return helper::Sender<B>::EncodeSerialized(std::move(protobuf), items);
+  }
+  helper::EncodedRequest out;
+  out.items = items;
+  if (cfg_.compression == Compression::kNone) {
+    out.payload = std::move(protobuf);
+    return out;
+  }
+  StatusOr<std::string> compressed = Compress(cfg_.compression, protobuf, cfg_.compression_level);
+  if (!compressed.ok()) return compressed.status();
+  out.payload = std::move(*compressed);
+  return out;
+}
+
+template <class B>
 helper::SendResult OtlpHttpSender<B>::Send(const helper::EncodedRequest& request,
                                            const helper::AttemptContext& ctx) {
   helper::SendResult result = Attempt(request, ctx);

@@ -39,6 +39,8 @@ class OtlpHttpSender final : public helper::Sender<B> {
   // error names an unreadable TLS file).
   Status Start(Host& host) override;
   StatusOr<helper::EncodedRequest> Encode(B batch) override;
+  // With `encoding: proto` the stored protobuf only needs compressing; JSON parses it first.
+  StatusOr<helper::EncodedRequest> EncodeSerialized(std::string protobuf, int64_t items) override;
   helper::SendResult Send(const helper::EncodedRequest& request,
                           const helper::AttemptContext& ctx) override;
 

@@ -34,6 +34,7 @@ class AttributesTracesProcessor final : public TracesProcessor {
       : actions_(cfg.actions), selection_(cfg), next_(next) {}
   Status Consume(TracesBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   const ActionList actions_;
@@ -47,6 +48,7 @@ class AttributesMetricsProcessor final : public MetricsProcessor {
       : actions_(cfg.actions), selection_(cfg), next_(next) {}
   Status Consume(MetricsBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   const ActionList actions_;
@@ -60,6 +62,7 @@ class AttributesLogsProcessor final : public LogsProcessor {
       : actions_(cfg.actions), selection_(cfg), next_(next) {}
   Status Consume(LogsBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   const ActionList actions_;

@@ -99,6 +99,17 @@ BatchProcessor<B>::~BatchProcessor() {
 template <class B>
 Status BatchProcessor<B>::Start(Host& host) {
   (void)host;
+  if (next_.AcknowledgesDurably()) {
+    // Downstream components started first, so the answer is final now.
+    write_through_ = true;
+    if (!cfg_.PassThrough()) {
+      logger_->info("{}: every exporter behind it has a persistent sending queue: writing "
+                    "through, so no acknowledged data waits in memory; batching moves to the "
+                    "queue's read side (sending_queue::batch)",
+                    id_.ToString());
+    }
+    return OkStatus();
+  }
   if (!cfg_.PassThrough()) flush_thread_ = std::thread([this] { FlushLoop(); });
   return OkStatus();
 }
@@ -200,7 +211,9 @@ template <class B>
 Status BatchProcessor<B>::Consume(B batch) {
   const int64_t n = batch.ItemCount();
   if (n == 0) return OkStatus();  // an empty request adds nothing to a batch
-  if (cfg_.PassThrough()) return Forward(std::move(batch));
+  if (cfg_.PassThrough() || write_through_.load(std::memory_order_relaxed)) {
+    return Forward(std::move(batch));
+  }
 
   const std::string key = ShardKey(batch.metadata());
   std::vector<Chunk> ready;

@@ -12,8 +12,15 @@
 // Threads: Consume is called concurrently by receivers; a size-triggered send runs on the
 // calling thread, a timeout-triggered one on the flush thread. Errors of an asynchronous send
 // cannot reach any client: they are logged once per batch and counted.
+//
+// Write-through: when `next` acknowledges durably (every exporter behind it has a persistent
+// sending queue, Consumer::AcknowledgesDurably), holding data here would lose what the client
+// was answered OK for in a crash. Start then switches the processor to write-through: Consume
+// forwards at once (in send_batch_max_size pieces) and returns next's verdict, which is the
+// durable append's; the batching happens when the persistent queue's records are read back.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -45,6 +52,9 @@ class BatchProcessor final : public Processor<B> {
   // combination beyond metadata_cardinality_limit.
   Status Consume(B batch) override;
   Status Admit() const override { return next_.Admit(); }
+  // Write-through exactly when next acknowledges durably, so the answer is next's.
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
+  bool WriteThroughForTest() const { return write_through_.load(); }
   // Stops the flush thread, then sends every pending batch while `deadline` (measured on the
   // settings' clock) allows; what is left is dropped, logged and counted, and the answer is
   // DEADLINE_EXCEEDED.
@@ -97,6 +107,8 @@ class BatchProcessor final : public Processor<B> {
   // Bounded by metadata_cardinality_limit (Consume refuses a new combination beyond it); each
   // shard holds less than send_batch_size items plus one request (see Consume).
   std::map<std::string, std::unique_ptr<Shard>> shards_;
+  // Set at Start when next acknowledges durably: Consume forwards instead of buffering.
+  std::atomic<bool> write_through_{false};
   bool stopping_ = false;  // the flush thread must exit
   bool stopped_ = false;   // Shutdown ran: nothing may be buffered any more
   // The deadline the flush thread sleeps towards, or min() while it is not sleeping; Consume

@@ -49,6 +49,7 @@ class FilterTracesProcessor final : public TracesProcessor {
                         std::shared_ptr<const SignalConditions> conditions, TracesConsumer& next);
   Status Consume(TracesBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   FilterCore core_;
@@ -61,6 +62,7 @@ class FilterMetricsProcessor final : public MetricsProcessor {
                          std::shared_ptr<const SignalConditions> conditions, MetricsConsumer& next);
   Status Consume(MetricsBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   FilterCore core_;
@@ -73,6 +75,7 @@ class FilterLogsProcessor final : public LogsProcessor {
                       std::shared_ptr<const SignalConditions> conditions, LogsConsumer& next);
   Status Consume(LogsBatch batch) override;
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   FilterCore core_;

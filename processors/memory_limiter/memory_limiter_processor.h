@@ -53,6 +53,7 @@ class MemoryLimiterProcessor final : public Processor<B> {
     if (limiter_->refusing()) return limiter_->Refusal();
     return next_.Admit();
   }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
   const MemoryLimiter& limiter() const { return *limiter_; }
 

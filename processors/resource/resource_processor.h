@@ -22,6 +22,7 @@ class ResourceProcessor final : public Processor<B> {
     return next_.Consume(std::move(batch));
   }
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   void ApplyToResources(B& batch) const;

@@ -110,6 +110,7 @@ class TestProcessor : public Processor<B>, TestComponentBase {
     return next_.Consume(std::move(batch));
   }
   Status Admit() const override { return next_.Admit(); }
+  bool AcknowledgesDurably() const override { return next_.AcknowledgesDurably(); }
 
  private:
   Consumer<B>& next_;

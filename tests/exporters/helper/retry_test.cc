@@ -139,12 +139,26 @@ TEST(HelperConfigTest, EmptyBatchTurnsBatchingOnWithDefaults) {
   EXPECT_EQ(cfg.queue.batch->max_size, 0);
 }
 
-TEST(HelperConfigTest, PersistentQueueIsRefused) {
+TEST(HelperConfigTest, StorageTakesTheIdOfAStorageExtension) {
   config::Errors errors;
-  Decode("x:\n  sending_queue:\n    storage: file_storage\n", errors);
-  EXPECT_THAT(
-      AllErrors(errors),
-      HasSubstr("exporters::x::sending_queue::storage: persistent queue not supported yet"));
+  Config cfg = Decode("x:\n  sending_queue:\n    storage: file_storage/q\n", errors);
+  EXPECT_EQ(AllErrors(errors), "");
+  ASSERT_TRUE(cfg.queue.storage.has_value());
+  EXPECT_EQ(*cfg.queue.storage, ComponentId("file_storage", "q"));
+  EXPECT_FALSE(Decode("x:\n  sending_queue: {}\n", errors).queue.storage.has_value());
+}
+
+TEST(HelperConfigTest, StorageErrorsNameTheirPath) {
+  config::Errors errors;
+  Decode("x:\n  sending_queue:\n    storage: file_storage/a/b\n", errors);
+  EXPECT_THAT(AllErrors(errors), HasSubstr("c.yaml:3:"));
+  EXPECT_THAT(AllErrors(errors), HasSubstr("exporters::x::sending_queue::storage: invalid "
+                                           "component ID \"file_storage/a/b\""));
+  config::Errors disabled;
+  Decode("x:\n  sending_queue:\n    enabled: false\n    storage: file_storage\n", disabled);
+  EXPECT_THAT(AllErrors(disabled),
+              HasSubstr("exporters::x::sending_queue::storage: needs sending_queue::enabled: "
+                        "true"));
 }
 
 TEST(HelperConfigTest, InvalidValuesAreReportedWithTheirPaths) {

@@ -132,7 +132,7 @@ TEST(OtlpHttpConfigTest, ErrorsNameTheirKeys) {
     retry_on_failure:
       max_elapsed_tme: 1s
     sending_queue:
-      storage: file_storage
+      storage: file_storage//
     tls:
       insecure: true
       cert_file: /c.pem
@@ -147,7 +147,8 @@ TEST(OtlpHttpConfigTest, ErrorsNameTheirKeys) {
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::encoding: must be one of proto, json"));
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::compression: must be one of gzip, zstd"));
   EXPECT_THAT(all, HasSubstr("max_elapsed_tme"));
-  EXPECT_THAT(all, HasSubstr("persistent queue not supported yet"));
+  EXPECT_THAT(all,
+              HasSubstr("exporters::otlp_http/b14::sending_queue::storage: invalid component"));
   EXPECT_THAT(all, HasSubstr("cert_file and key_file must be set together"));
   EXPECT_THAT(all, HasSubstr("exporters::otlp_http/b14::auth: authenticator must be set"));
   EXPECT_THAT(all, HasSubstr("unknown key \"proxy_urll\""));
