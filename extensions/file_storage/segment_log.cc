@@ -220,6 +220,11 @@ Status SegmentLog::Append(std::string_view data) {
     if (closed_) return FailedPreconditionError("file_storage: log " + options_.directory + " is closed");
     if (!broken_.ok()) return broken_;
     Segment* active = &segments_.rbegin()->second;
+    if (disk_bytes_ + record_bytes > options_.max_size_bytes) {
+      // Full, perhaps only of acknowledged records in the active segment, which compaction never
+      // deletes: without this the log would refuse every append forever once it filled up.
+      if (Status s = ReclaimAcknowledgedActiveLocked(*active); !s.ok()) return s;
+    }
     const bool roll = !active->writable ||
                       (active->size > kSegmentHeaderSize &&
                        active->size + record_bytes > options_.segment_size_bytes);
@@ -251,9 +256,17 @@ Status SegmentLog::Append(std::string_view data) {
     EncodeRecordHeader(sequence, data, header);
     iovec parts[2] = {{header, sizeof(header)}, {const_cast<char*>(data.data()), data.size()}};
     ssize_t n;
-    do {
-      n = pwritev(active->file->fd(), parts, 2, static_cast<off_t>(active->size));
-    } while (n < 0 && errno == EINTR);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      do {
+        n = pwritev(active->file->fd(), parts, 2, static_cast<off_t>(active->size));
+      } while (n < 0 && errno == EINTR);
+      if (n == static_cast<ssize_t>(record_bytes) || attempt > 0) break;
+      // The disk is full (not the size limit): if the active segment holds only acknowledged
+      // records, giving their space back is enough to make room; try once more after that.
+      if (ftruncate(active->file->fd(), static_cast<off_t>(active->size)) != 0) break;
+      const uint64_t size_before = active->size;
+      if (!ReclaimAcknowledgedActiveLocked(*active).ok() || active->size == size_before) break;
+    }
     if (n != static_cast<ssize_t>(record_bytes)) {
       // Disk full or an I/O error: take back whatever part was written, so the record is not in
       // the log, and refuse upstream.
@@ -328,6 +341,30 @@ Status SegmentLog::Ack(uint64_t sequence) {
     segment_deleted = segments_.size() != before;
   }
   return MaybePersistAcks(segment_deleted);
+}
+
+Status SegmentLog::ReclaimAcknowledgedActiveLocked(Segment& active) {
+  if (!active.writable || active.size <= kSegmentHeaderSize ||
+      pending_.LowWater(next_sequence_) < active.end_sequence) {
+    return OkStatus();  // something in it is still pending: nothing to give back
+  }
+  // Every record in it was delivered or dropped for good, so a crash at any point here loses
+  // nothing: recovery finds either the old (acknowledged, at worst delivered again) records or
+  // an empty segment. Its name keeps its first sequence; later records carry higher ones, which
+  // recovery accepts (sequences need only increase).
+  if (ftruncate(active.file->fd(), static_cast<off_t>(kSegmentHeaderSize)) != 0) {
+    return ErrnoStatus("truncating acknowledged segment " + active.file->path());
+  }
+  if (options_.fsync != FsyncPolicy::kNever) {
+    // Ordered before the records written over it, so stale ones can never reappear behind them.
+    if (Status s = SyncFile(*active.file); !s.ok()) {
+      broken_ = s;
+      return s;
+    }
+  }
+  disk_bytes_ -= active.size - kSegmentHeaderSize;
+  active.size = kSegmentHeaderSize;
+  return OkStatus();
 }
 
 void SegmentLog::CompactLocked() {

@@ -116,6 +116,10 @@ class SegmentLog final : public DurableLog {
   Status SyncFile(const SegmentFile& file);
   // Deletes segments that are fully acknowledged and not active. Caller holds mu_.
   void CompactLocked();
+  // Truncates the active segment back to its header when every record in it is acknowledged
+  // (compaction deletes only closed segments), so a log that filled up with delivered records
+  // takes appends again. A no-op while any of its records is pending. Caller holds mu_.
+  Status ReclaimAcknowledgedActiveLocked(Segment& active);
   // Writes the ack file if the low water mark moved far or long enough since the last write
   // (always when `force`). Called without mu_.
   Status MaybePersistAcks(bool force);

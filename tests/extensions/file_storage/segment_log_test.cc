@@ -203,6 +203,44 @@ TEST(SegmentLogTest, FullLogRefusesRetryablyThenHasRoomAfterAcks) {
   EXPECT_EQ(log->Append(Payload(200, 1000)).code(), StatusCode::kUnavailable);
 }
 
+// max_size_mib 1 makes the single segment as large as the whole limit: a log that filled up
+// with records that were then all delivered must take appends again, although that segment is
+// still the active one (compaction deletes closed segments only). Found by the fault suite.
+TEST(SegmentLogTest, FullSingleSegmentTakesAppendsAgainOnceEverythingIsAcknowledged) {
+  TempDir dir;
+  const std::string path = dir.path() + "/log";
+  SegmentLogOptions options = LogOptions(path);
+  options.segment_size_bytes = 16 + 3 * (16 + 1000);
+  options.max_size_bytes = options.segment_size_bytes;
+  uint64_t last_before = 0;
+  {
+    auto log = OpenOrDie(options);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->Append(Payload(i, 1000)).ok()) << i;
+    ASSERT_EQ(log->Append(Payload(3, 1000)).code(), StatusCode::kUnavailable);
+    std::vector<StoredRecord> records = ReadAll(*log);
+    ASSERT_EQ(records.size(), 3u);
+    // One still pending: no room yet.
+    ASSERT_TRUE(log->Ack(records[0].sequence).ok());
+    ASSERT_TRUE(log->Ack(records[1].sequence).ok());
+    EXPECT_EQ(log->Append(Payload(3, 1000)).code(), StatusCode::kUnavailable);
+    // All delivered: the space is given back.
+    ASSERT_TRUE(log->Ack(records[2].sequence).ok());
+    for (int i = 3; i < 6; ++i) EXPECT_TRUE(log->Append(Payload(i, 1000)).ok()) << i;
+    EXPECT_EQ(log->Append(Payload(6, 1000)).code(), StatusCode::kUnavailable);
+    EXPECT_LE(log->DiskBytes(), static_cast<int64_t>(options.max_size_bytes));
+    last_before = records[2].sequence;
+    // Closed without acknowledging the new records.
+    ASSERT_TRUE(log->Close().ok());
+  }
+  auto log = OpenOrDie(options);
+  std::vector<StoredRecord> again = ReadAll(*log);
+  ASSERT_EQ(again.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(again[i].data, Payload(3 + i, 1000));
+    EXPECT_GT(again[i].sequence, last_before);
+  }
+}
+
 TEST(SegmentLogTest, RecordThatCanNeverFitIsAPermanentError) {
   TempDir dir;
   SegmentLogOptions options = LogOptions(dir.path() + "/log");
