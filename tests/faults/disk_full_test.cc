@@ -69,7 +69,10 @@ class DiskFullTest : public ::testing::Test {
     EXPECT_TRUE(otlpd.Running()) << otlpd.Output();
 
     ASSERT_TRUE(backend_.Up().ok());
-    ASSERT_TRUE(client.WaitForAcked(acked_when_full + 2000, 30s)) << otlpd.Output();
+    ASSERT_TRUE(client.WaitForAcked(acked_when_full + 2000, 20s))
+        << "acked " << client.AckedCount() << ", " << acked_when_full << " when full; backend has "
+        << backend_.Distinct() << " spans from " << backend_.Requests() << " requests; storage "
+        << DirectoryBytes(storage_.path()) << " bytes\n" << otlpd.Output();
     client.Stop();
     const auto acked = client.Acked();
     EXPECT_TRUE(backend_.WaitForAll(acked, 20s))
