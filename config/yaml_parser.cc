@@ -15,6 +15,10 @@ namespace {
 // of nested aliases ("billion laughs") could expand without bound. No real config comes close.
 constexpr size_t kMaxNodes = 1'000'000;
 
+// Conversion recurses once per level, and an alias inside its own anchor (`a: &x {b: *x}`) is a
+// cycle yaml-cpp accepts: both must stop long before the stack does. Real configs nest < 10.
+constexpr int kMaxDepth = 100;
+
 std::string ChildPath(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "::" + key;
 }
@@ -58,6 +62,16 @@ class Converter {
   // `key_location` is set for a map value: an empty value (`batch:`) has no text of its own and
   // yaml-cpp marks it at the next token, often on a later line, so it takes its key's place.
   Node Convert(const YAML::Node& y, const std::string& path, const Location* key_location) {
+    DepthGuard guard(depth_);
+    if (depth_ > kMaxDepth) {
+      if (!too_deep_) {
+        too_deep_ = true;
+        Fail(At(y.Mark()), path,
+             "nested deeper than " + std::to_string(kMaxDepth) +
+                 " levels (an alias inside its own anchor?)");
+      }
+      return Node::Null(At(y.Mark()));
+    }
     if (++count_ > kMaxNodes) {
       if (count_ == kMaxNodes + 1) {
         Fail(At(y.Mark()), path, "document too large (more than 1000000 nodes after aliases)");
@@ -151,9 +165,22 @@ class Converter {
     }
   }
 
+  class DepthGuard {
+   public:
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+
   const YamlPlacement& placement_;
   Errors& errors_;
   size_t count_ = 0;
+  int depth_ = 0;          // Convert calls on the stack
+  bool too_deep_ = false;  // reported once, not once per branch
   bool failed_ = false;
 };
 

@@ -15,6 +15,7 @@
 #include <spdlog/logger.h>
 
 #include "pipeline/consumer.h"
+#include "pipeline/id_lengths.h"
 #include "pipeline/self_metrics.h"
 #include "pipeline/signal.h"
 #include "pipeline/telemetry.h"
@@ -76,7 +77,10 @@ class ExportHandler {
 
   // Hands the request to the pipeline and returns its answer. An empty request is answered OK
   // without bothering the pipeline (as the Collector does). Only valid when serves().
+  // A request with a trace or span ID of the wrong length is INVALID_ARGUMENT and reaches no
+  // one: like a body that does not decode, it is not counted as refused.
   Status Export(std::unique_ptr<Request> request, std::shared_ptr<const ClientMetadata> metadata) {
+    if (Status ids = CheckIdLengths(*request); !ids.ok()) return ids;
     const int64_t items = CountItems(*request);
     if (items == 0) return OkStatus();
     BatchType batch(std::move(request));

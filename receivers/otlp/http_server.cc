@@ -229,6 +229,15 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       const auto& req = parser_->get();
       return SendError(TooLarge(), ParseContentType(Sv(req[http::field::content_type])), true);
     }
+    if (ec == http::error::header_limit) {
+      // 431 names the problem (Go's net/http answers the same); the rest of the oversized
+      // headers is never read, so the connection closes.
+      state_ = State::kBusy;
+      body_unread_ = true;
+      return SendError(InvalidArgumentError("request headers exceed " +
+                                            std::to_string(kHeaderLimit) + " bytes"),
+                       std::nullopt, true, 431);
+    }
     if (ec) {
       if (ec == beast::error::timeout) {
         server_.logger_->debug("closing a connection: no complete request headers within {}",

@@ -341,3 +341,33 @@ TEST(ConfigSet, LoadFilesAppliesOverridesLastAndExpandsThem) {
 
 }  // namespace
 }  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer: an alias inside its own anchor is a cycle yaml-cpp accepts, and the
+// conversion recursed until the stack overflowed. Depth is now bounded, with an error.
+TEST(ConfigLoadHostile, RecursiveAliasIsAnErrorNotAStackOverflow) {
+  Errors errors;
+  LoadText("base: &b\n  test_receiver: *b\n", {}, errors);
+  ASSERT_EQ(errors.size(), 1u) << errors.ToString();
+  EXPECT_THAT(errors.errors()[0].message, HasSubstr("nested deeper than 100 levels"));
+
+  Errors merge;
+  LoadText("a: &a\n  <<: *a\n  k: v\n", {}, merge);
+  EXPECT_FALSE(merge.empty());
+}
+
+TEST(ConfigLoadHostile, DeepNestingIsBoundedAndShallowNestingIsFine) {
+  Errors deep;
+  LoadText("a: " + std::string(150, '[') + std::string(150, ']') + "\n", {}, deep);
+  EXPECT_THAT(deep.ToString(), HasSubstr("nested deeper than 100 levels"));
+
+  Errors fine;
+  LoadResult r = LoadText("a: " + std::string(50, '[') + std::string(50, ']') + "\n", {}, fine);
+  EXPECT_TRUE(fine.empty()) << fine.ToString();
+  EXPECT_TRUE(r.root.Find("a") != nullptr);
+}
+
+}  // namespace
+}  // namespace otlpd::config

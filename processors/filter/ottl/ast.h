@@ -58,6 +58,9 @@ struct Expr {
   MathOp math = MathOp::kAdd;              // kMath
   // kCall: arguments; kCompare and kMath: left, right; kAnd, kOr: operands; kNot, kNegate: one.
   std::vector<std::unique_ptr<Expr>> children;
+  // Levels in this subtree (1 for a leaf). The parser bounds it, so that evaluating and freeing
+  // a tree, which recurse, never exhaust the stack.
+  int height = 1;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

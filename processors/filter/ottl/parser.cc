@@ -8,6 +8,9 @@
 namespace otlpd::processor::filter::ottl {
 namespace {
 
+// Deeper than any condition a person writes; shallow enough for a small thread stack.
+constexpr int kMaxNesting = 100;
+
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -159,6 +162,29 @@ class Parser {
     return e;
   }
 
+  static void Adopt(Expr& parent, ExprPtr child) {
+    parent.height = std::max(parent.height, child->height + 1);
+    parent.children.push_back(std::move(child));
+  }
+
+  // Parsing recurses once per "(", call, "not" and unary minus; evaluation and destruction
+  // recurse once per tree level. Both are bounded here, whatever the text: a real condition
+  // nests a handful of levels, a hostile one must not overflow the stack.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~NestingGuard() { --depth_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+  ExprPtr TooDeep(size_t offset) {
+    return Fail(offset, "the condition nests deeper than " + std::to_string(kMaxNesting) +
+                            " levels");
+  }
+
   ExprPtr RequireCondition(ExprPtr e, std::string_view where) {
     if (!e) return nullptr;
     if (!IsCondition(*e)) {
@@ -170,6 +196,8 @@ class Parser {
   }
 
   ExprPtr ParseOr() {
+    NestingGuard nesting(depth_);
+    if (depth_ > kMaxNesting) return TooDeep(Peek().offset);
     ExprPtr left = ParseAnd();
     if (!left || !At(TokenKind::kOr)) return left;
     left = RequireCondition(std::move(left), "before \"or\"");
@@ -177,13 +205,13 @@ class Parser {
     ExprPtr node = NewExpr(ExprKind::kOr, left->offset);
     node->type = StaticType::kBool;
     node->fallible = left->fallible;
-    node->children.push_back(std::move(left));
+    Adopt(*node, std::move(left));
     while (At(TokenKind::kOr)) {
       Take();
       ExprPtr right = RequireCondition(ParseAnd(), "after \"or\"");
       if (!right) return nullptr;
       node->fallible = node->fallible || right->fallible;
-      node->children.push_back(std::move(right));
+      Adopt(*node, std::move(right));
     }
     return node;
   }
@@ -196,13 +224,13 @@ class Parser {
     ExprPtr node = NewExpr(ExprKind::kAnd, left->offset);
     node->type = StaticType::kBool;
     node->fallible = left->fallible;
-    node->children.push_back(std::move(left));
+    Adopt(*node, std::move(left));
     while (At(TokenKind::kAnd)) {
       Take();
       ExprPtr right = RequireCondition(ParseNot(), "after \"and\"");
       if (!right) return nullptr;
       node->fallible = node->fallible || right->fallible;
-      node->children.push_back(std::move(right));
+      Adopt(*node, std::move(right));
     }
     return node;
   }
@@ -210,12 +238,14 @@ class Parser {
   ExprPtr ParseNot() {
     if (!At(TokenKind::kNot)) return ParseComparison();
     const size_t offset = Take().offset;
+    NestingGuard nesting(depth_);
+    if (depth_ > kMaxNesting) return TooDeep(offset);
     ExprPtr operand = RequireCondition(ParseNot(), "after \"not\"");
     if (!operand) return nullptr;
     ExprPtr node = NewExpr(ExprKind::kNot, offset);
     node->type = StaticType::kBool;
     node->fallible = operand->fallible;
-    node->children.push_back(std::move(operand));
+    Adopt(*node, std::move(operand));
     return node;
   }
 
@@ -256,8 +286,8 @@ class Parser {
     node->type = StaticType::kBool;
     node->compare = *op;
     node->fallible = left->fallible || right->fallible;
-    node->children.push_back(std::move(left));
-    node->children.push_back(std::move(right));
+    Adopt(*node, std::move(left));
+    Adopt(*node, std::move(right));
     return node;
   }
 
@@ -298,8 +328,10 @@ class Parser {
       node->type = MathType(*left, *right);
       // Types of paths are unknown until run time, and integer division can divide by zero.
       node->fallible = true;
-      node->children.push_back(std::move(left));
-      node->children.push_back(std::move(right));
+      Adopt(*node, std::move(left));
+      Adopt(*node, std::move(right));
+      // `1 + 1 + ...` is a loop here but a left-deep tree: its length counts as nesting.
+      if (node->height > kMaxNesting) return TooDeep(node->children.back()->offset);
       left = std::move(node);
     }
     return left;
@@ -327,12 +359,14 @@ class Parser {
       else lit->literal = Value::Double(-lit->literal.double_value());
       return lit;
     }
+    NestingGuard nesting(depth_);
+    if (depth_ > kMaxNesting) return TooDeep(offset);
     ExprPtr operand = MathOperand(ParseUnary());
     if (!operand) return nullptr;
     ExprPtr node = NewExpr(ExprKind::kNegate, offset);
     node->type = operand->type;
     node->fallible = true;
-    node->children.push_back(std::move(operand));
+    Adopt(*node, std::move(operand));
     return node;
   }
 
@@ -415,7 +449,7 @@ class Parser {
           return Fail(arg->offset, "a function argument must be a value, not a condition");
         }
         call->fallible = call->fallible || arg->fallible;
-        call->children.push_back(std::move(arg));
+        Adopt(*call, std::move(arg));
         if (At(TokenKind::kComma)) {
           Take();
           continue;
@@ -592,6 +626,7 @@ class Parser {
   ParseOptions options_;
   bool failed_ = false;
   ParseError error_;
+  int depth_ = 0;  // NestingGuards alive: parentheses, calls, not and unary minus being parsed
   int innermost_ = -1;  // position in FamilyLevels of the innermost context a path named
 };
 

@@ -1,5 +1,7 @@
 #include "processors/filter/ottl/parser.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace otlpd::processor::filter::ottl {
@@ -214,6 +216,43 @@ TEST(OttlParser, FlatStyleRequiresContextPrefixes) {
   ParseResult other = ParseFlat(Family::kLogs, R"(span.name == "x")");
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error.message.find("needs a context prefix"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace otlpd::processor::filter::ottl
+
+namespace otlpd::processor::filter::ottl {
+namespace {
+
+std::string Repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Found by ottl_fuzzer: thousands of "(" overflowed the stack of the recursive parser. Nesting is
+// now bounded (parentheses, calls, not, unary minus, arithmetic chains), with a parse error.
+TEST(OttlParser, HostileNestingIsAParseErrorNotAStackOverflow) {
+  const std::string cases[] = {
+      Repeat("(", 100000) + "true" + Repeat(")", 100000),
+      Repeat("not ", 100000) + "true",
+      "Len(attributes[\"x\"]) == " + Repeat("-", 100000) + "1.5",
+      "Len(" + Repeat("Len(", 100000) + "name" + Repeat(")", 100001) + " > 0",
+      "1 " + Repeat("+ 1 ", 100000) + "== 2",
+      "1 " + Repeat("* 1 ", 100000) + "== 1",
+  };
+  for (const std::string& text : cases) {
+    ParseResult r = ParseIn(Level::kSpan, text);
+    ASSERT_FALSE(r.ok()) << text.substr(0, 40);
+    EXPECT_NE(r.error.message.find("nests deeper than 100 levels"), std::string::npos)
+        << r.error.ToString();
+  }
+}
+
+TEST(OttlParser, ReasonableNestingStillParses) {
+  EXPECT_TRUE(ParseIn(Level::kSpan, Repeat("(", 50) + "true" + Repeat(")", 50)).ok());
+  EXPECT_TRUE(ParseIn(Level::kSpan, Repeat("not ", 50) + "true").ok());
+  EXPECT_TRUE(ParseIn(Level::kSpan, "1 " + Repeat("+ 1 ", 90) + "== 91").ok());
 }
 
 }  // namespace
