@@ -95,12 +95,16 @@ wait_until() {
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+sinks=0
 start_sink() {
-  "$sink" >"$work/sink.out" 2>&1 &
+  # A fresh file per sink: reading the previous sink's file would pick up its (dead) port.
+  sinks=$((sinks + 1))
+  local out="$work/sink.$sinks.out"
+  "$sink" >"$out" 2>&1 &
   sink_pid=$!
   pids+=("$sink_pid")
-  wait_until 10 grep -qs "listening on" "$work/sink.out"
-  sink_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/sink.out")
+  wait_until 10 grep -qs "listening on" "$out"
+  sink_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
 }
 sink_spans() { json_field "$(curl -s "http://127.0.0.1:$sink_port/stats")" spans; }
 
