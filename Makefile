@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_GENERATOR ?= Ninja
 CTEST_ARGS ?=
 
-.PHONY: deps e2e-deps build test test-faults run test-sanitize test-tsan bench clean
+.PHONY: deps e2e-deps build test test-faults run test-sanitize test-tsan bench bench-e2e clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -52,6 +52,13 @@ test-tsan: deps e2e-deps
 
 bench: build
 	@for b in $(BUILD_DIR)/bench/*/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+# The end-to-end benchmark (bench/e2e/run_e2e.sh): otlpd between otlpgen and a counting sink,
+# spans per CPU-second, RSS and latency; writes bench-e2e.json. BENCH_E2E_ARGS passes options,
+# e.g. BENCH_E2E_ARGS="--peer /path/to/otelcol --peer-config bench/e2e/reference.yaml".
+BENCH_E2E_ARGS ?=
+bench-e2e: build
+	bash bench/e2e/run_e2e.sh --build $(BUILD_DIR) $(BENCH_E2E_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR)

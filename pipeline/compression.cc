@@ -211,6 +211,33 @@ StatusOr<std::string> Unzstd(std::string_view in, size_t max_out) {
   }
 }
 
+// One-shot gzip decoding with libdeflate for the common case: a single member whose trailer
+// size is within the cap. On OTLP bodies it is about 2.7x faster than zlib's inflate
+// (bench/codec: BM_DecompressGzipLibdeflate against BM_DecompressGzipPipeline). libdeflate needs
+// the whole output buffer up front; the trailer gives its size, believed only up to max_out and
+// the deflate ratio limit, so the allocation obeys the same bound as the streaming path. Every
+// other case (several members, a trailer that lies, corrupt data, a size over the cap) returns
+// nullopt and is decoded again by Inflate, which gives the exact error and the memory bound.
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+std::optional<std::string> GunzipOneShot(std::string_view in, size_t max_out) {
+  if (in.size() < 18) return std::nullopt;
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data() + in.size() - 4);
+  const size_t isize = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<size_t>(p[3]) << 24);
+  if (isize > max_out || isize > SaturatingMul(in.size(), 1032)) return std::nullopt;
+  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(
+      libdeflate_alloc_decompressor());
+  if (!decompressor) return std::nullopt;
+  std::string out(isize, '\0');
+  size_t in_used = 0;
+  size_t out_used = 0;
+  const libdeflate_result r = libdeflate_gzip_decompress_ex(
+      decompressor.get(), in.data(), in.size(), out.data(), out.size(), &in_used, &out_used);
+  if (r != LIBDEFLATE_SUCCESS || in_used != in.size() || out_used != isize) return std::nullopt;
+  return out;
+}
+
 // Per-thread compressor caches: allocating a libdeflate compressor or a zstd context costs more
 // than compressing a small request.
 struct DeflateCompressorDeleter {
@@ -259,6 +286,7 @@ StatusOr<std::string> Decompress(Compression c, std::string_view in, size_t max_
       if (in.size() > max_out) return TooBig(max_out);
       return std::string(in);
     case Compression::kGzip:
+      if (std::optional<std::string> fast = GunzipOneShot(in, max_out)) return std::move(*fast);
       return Inflate(in, max_out, 15 + 16, "gzip", /*multi_member=*/true, GzipSizeHint(in));
     case Compression::kDeflate: {
       const size_t hint = SaturatingMul(in.size(), kGuessRatio);

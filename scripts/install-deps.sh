@@ -10,6 +10,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc
   libyaml-cpp-dev libre2-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libdeflate-dev
+  # jemalloc: the otlpd binary's allocator (see cmd/otlpd/CMakeLists.txt).
+  libjemalloc-dev
   libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl openssl

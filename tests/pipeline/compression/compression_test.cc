@@ -327,6 +327,23 @@ TEST(DecompressTest, SmallBodyWithLyingSizeHeaderDoesNotReserveTheLimit) {
   EXPECT_LT(peak, 1 << 20);
 }
 
+// Single-member gzip bodies take a one-shot libdeflate path sized by the trailer; a trailer that
+// is wrong but plausible (within the limit) must still be refused, by either path.
+TEST(DecompressTest, GzipWithWrongTrailerSizeWithinTheLimitIsRefused) {
+  const std::string text = RandomishText(50000);
+  StatusOr<std::string> packed = Compress(Compression::kGzip, text, 0);
+  ASSERT_TRUE(packed.ok());
+  ASSERT_EQ(*Decompress(Compression::kGzip, *packed, 1 << 20), text);
+  for (uint32_t claimed : {50000u - 1, 50000u + 1, 0u}) {
+    SCOPED_TRACE(claimed);
+    std::string liar = *packed;
+    for (int i = 0; i < 4; ++i) liar[liar.size() - 4 + i] = static_cast<char>((claimed >> (8 * i)) & 0xff);
+    Status s = Decompress(Compression::kGzip, liar, 1 << 20).status();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr("invalid gzip data"));
+  }
+}
+
 TEST(CompressTest, LevelsOutOfRangeAreRefused) {
   EXPECT_EQ(Compress(Compression::kGzip, "x", 13).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Compress(Compression::kDeflate, "x", -1).status().code(),
