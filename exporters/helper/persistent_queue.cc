@@ -185,6 +185,13 @@ QueueEntry PersistentQueue::MakeEntry(std::vector<Record>& records) {
 
 std::optional<QueueEntry> PersistentQueue::Pop() {
   std::unique_lock reading(read_mu_);
+  if (!read_error_.ok()) {
+    // A read failure found while merging the previous entry: it is reported on its own.
+    QueueEntry e;
+    e.error = std::move(read_error_);
+    read_error_ = OkStatus();
+    return e;
+  }
   std::vector<Record> taken;
   int64_t items = 0;
   int64_t bytes = 0;
@@ -244,20 +251,28 @@ std::optional<QueueEntry> PersistentQueue::Pop() {
     if (aborted_) return std::nullopt;
     if (appends_ == seen) break;  // the flush timeout passed, or Close: send what there is
   }
-  reading.unlock();  // encoding (compression) runs in parallel on the workers
-
   if (!read_error.ok()) {
-    {
-      std::lock_guard lock(mu_);
-      broken_ = read_error;
+    if (read_error.code() == StatusCode::kFailedPrecondition) {
+      // The log is closed: nothing more can be read from it. The workers stop.
+      {
+        std::lock_guard lock(mu_);
+        broken_ = read_error;
+      }
+      appended_.notify_all();
+      read_error = read_error.Annotate("the sending queue's log cannot be read; sending stops");
+    } else {
+      // One record is damaged: the log has dropped it and hands out the next one on the next
+      // read. Reported on its own, after what was taken before it.
+      read_error = read_error.Annotate("a stored request could not be read and is lost");
     }
-    appended_.notify_all();  // the other workers stop too
     if (taken.empty()) {
       QueueEntry e;
-      e.error = read_error.Annotate("the durable log cannot be read; the queue stops");
+      e.error = std::move(read_error);
       return e;
     }
+    read_error_ = std::move(read_error);
   }
+  reading.unlock();  // encoding (compression) runs in parallel on the workers
   return MakeEntry(taken);
 }
 

@@ -79,7 +79,9 @@ class PersistentQueue final : public SendingQueue {
                    std::optional<Clock::TimePoint> wait_until) override;
   bool WouldRefuse(int64_t items) const override;
   // One record, or several consecutive ones merged (MergeLimits). Records of the previous run
-  // come first. A record that cannot be decoded comes alone, with `error` set.
+  // come first. A record that cannot be decoded comes alone, with `error` set; so does a read
+  // the log failed (a damaged record, which the log has already dropped: `records` is empty).
+  // Once the log reports itself closed (FAILED_PRECONDITION), Pop returns nullopt.
   std::optional<QueueEntry> Pop() override;
   // Acknowledges the entry's records in the log.
   Status Done(const QueueEntry& entry) override;
@@ -128,6 +130,7 @@ class PersistentQueue final : public SendingQueue {
   // and `carry_` has one owner. Taken before mu_, never while holding it.
   std::mutex read_mu_;
   std::optional<Record> carry_;  // read from the log but over the merge limits: next Pop's first
+  Status read_error_;            // a failed read met while merging: the next Pop reports it
 
   mutable std::mutex mu_;
   std::condition_variable appended_;  // a record was appended, or Close/Abort
@@ -139,7 +142,7 @@ class PersistentQueue final : public SendingQueue {
   bool closed_ = false;
   bool aborted_ = false;
   bool released_ = false;
-  Status broken_;  // the log failed a read: nothing more can be read from it
+  Status broken_;  // the log is closed under us: nothing more can be read from it
 };
 
 }  // namespace otlpd::exporter::helper

@@ -258,6 +258,11 @@ template <class B>
 void QueuedRetryExporter<B>::WorkerLoop() {
   while (std::optional<QueueEntry> entry = queue_->Pop()) {
     if (!entry->error.ok()) {
+      if (entry->records.empty()) {
+        // The storage lost a record it could not read back; how many items it held is unknown.
+        logger_->error("exporter {}: {}", id_string_, entry->error.ToString());
+        continue;
+      }
       // Stored data that can no longer be made into a request: retrying cannot help.
       Drop(entry->request.items, Outcome{entry->error, 0, DropReason::kPermanent});
       Finish(*entry);

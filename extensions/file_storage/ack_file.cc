@@ -62,7 +62,7 @@ uint64_t ReadAckFile(const std::string& log_dir, spdlog::logger& log) {
   const uint64_t acked_below = GetU64(bytes + 8);
   uint32_t crc = 0;
   for (int i = 0; i < 4; ++i) crc |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[16 + i])) << (8 * i);
-  if (RecordCrc(0, acked_below, std::string_view(bytes, 16)) != crc) {
+  if (RecordCrc(0, acked_below, std::string_view(bytes, 16)) != crc || acked_below >= kMaxSequence) {
     log.error("{} has a bad checksum: every record on disk is delivered again", path);
     return 0;
   }

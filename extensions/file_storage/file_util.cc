@@ -28,7 +28,8 @@ void FileDescriptor::Close() {
 }
 
 Status ErrnoStatus(const std::string& what) {
-  return UnavailableError("file_storage: " + what + ": " + std::strerror(errno));
+  // A full or failing disk may heal (space freed, volume remounted): retryable, with a hint.
+  return UnavailableError("file_storage: " + what + ": " + std::strerror(errno), std::chrono::seconds(1));
 }
 
 Status WriteAll(int fd, std::string_view bytes, off_t offset) {

@@ -34,7 +34,7 @@ class FileDescriptor {
   int fd_ = -1;
 };
 
-// UNAVAILABLE "file_storage: <what>: <strerror(errno)>".
+// UNAVAILABLE "file_storage: <what>: <strerror(errno)>", retry after 1s.
 Status ErrnoStatus(const std::string& what);
 
 // Writes all of `bytes` at `offset` (pwrite, retried on EINTR and short writes).

@@ -95,7 +95,7 @@ bool ParseSegmentFileName(std::string_view name, uint64_t* first_sequence) {
     if (*p < '0' || *p > '9') return false;
   }
   auto [ptr, ec] = std::from_chars(begin, end, *first_sequence);
-  return ec == std::errc() && ptr == end;
+  return ec == std::errc() && ptr == end && *first_sequence < kMaxSequence;
 }
 
 }  // namespace otlpd::extension::file_storage

@@ -27,6 +27,10 @@ inline constexpr std::string_view kSegmentMagic = "OTLPDSEG";
 inline constexpr uint32_t kSegmentVersion = 1;
 inline constexpr size_t kSegmentHeaderSize = 16;
 inline constexpr size_t kRecordHeaderSize = 16;
+// Sequences at or above this are damage wherever they appear (record, file name, ack file): a
+// log appending a million records a second needs 146,000 years to get there, and the bound
+// keeps `sequence + 1` from ever wrapping around.
+inline constexpr uint64_t kMaxSequence = uint64_t{1} << 62;
 
 struct RecordHeader {
   uint32_t length = 0;
@@ -55,7 +59,8 @@ uint32_t RecordCrcUpdate(uint32_t crc, std::string_view chunk);
 // "00000000000000000042.seg": segment files are named after the first sequence they may hold,
 // zero-padded so that name order is log order.
 std::string SegmentFileName(uint64_t first_sequence);
-// The first sequence of a segment file name, or false when `name` is not a segment file name.
+// The first sequence of a segment file name, or false when `name` is not a segment file name
+// (or names a sequence >= kMaxSequence).
 bool ParseSegmentFileName(std::string_view name, uint64_t* first_sequence);
 
 }  // namespace otlpd::extension::file_storage

@@ -252,6 +252,9 @@ Status SegmentLog::Append(std::string_view data) {
       CompactLocked();  // the previous segment may already be fully acknowledged
     }
     const uint64_t sequence = next_sequence_;
+    if (sequence >= kMaxSequence) {
+      return InternalError("file_storage: log " + options_.directory + " ran out of sequence numbers");
+    }
     char header[kRecordHeaderSize];
     EncodeRecordHeader(sequence, data, header);
     iovec parts[2] = {{header, sizeof(header)}, {const_cast<char*>(data.data()), data.size()}};

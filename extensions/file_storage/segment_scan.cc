@@ -131,10 +131,10 @@ StatusOr<SegmentScan> ScanSegment(int fd, const std::string& path, uint64_t firs
               "bad checksum");
       return scan;
     }
-    if (h.sequence < min_sequence) {
+    if (h.sequence < min_sequence || h.sequence >= kMaxSequence) {
       damaged(offset, SegmentDamage::kCorrupt,
-              "sequence " + std::to_string(h.sequence) + " where at least " +
-                  std::to_string(min_sequence) + " was expected");
+              "sequence " + std::to_string(h.sequence) + " outside [" + std::to_string(min_sequence) +
+                  ", " + std::to_string(kMaxSequence) + ")");
       return scan;
     }
     scan.records.push_back(ScannedRecord{h.sequence, offset, h.length});

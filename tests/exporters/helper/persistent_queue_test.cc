@@ -298,13 +298,28 @@ TEST_F(PersistentQueueTest, UndecodableRecordComesAloneWithAnErrorAndIsAckedWhen
   EXPECT_EQ(good->request.items, 2);
 }
 
-TEST_F(PersistentQueueTest, DamagedLogStopsTheReadersWithAnError) {
+TEST_F(PersistentQueueTest, ADamagedRecordIsReportedAloneAndReadingGoesOn) {
   auto q = Make(10);
   ASSERT_EQ(Push(*q, 2).result, PushResult::kOk);
   storage_.FailReads(Status(StatusCode::kDataLoss, "segment 3: bad checksum at offset 40"));
   std::optional<QueueEntry> e = q->Pop();
   ASSERT_TRUE(e.has_value());
-  EXPECT_THAT(std::string(e->error.message()), HasSubstr("cannot be read"));
+  EXPECT_EQ(e->error.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(e->error.message()), HasSubstr("offset 40"));
+  EXPECT_TRUE(e->records.empty());  // the log dropped it itself: nothing to acknowledge
+  storage_.FailReads(OkStatus());
+  std::optional<QueueEntry> next = q->Pop();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->request.items, 2);
+}
+
+TEST_F(PersistentQueueTest, AClosedLogStopsTheReaders) {
+  auto q = Make(10);
+  ASSERT_EQ(Push(*q, 2).result, PushResult::kOk);
+  storage_.FailReads(FailedPreconditionError("log is closed"));
+  std::optional<QueueEntry> e = q->Pop();
+  ASSERT_TRUE(e.has_value());
+  EXPECT_THAT(std::string(e->error.message()), HasSubstr("sending stops"));
   EXPECT_FALSE(q->Pop().has_value());
 }
 

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "extensions/file_storage/segment_format.h"
 #include "extensions/file_storage/segment_log.h"
@@ -246,6 +248,36 @@ TEST(RecoveryTest, SegmentNamedOutOfOrderSequencesIsDamageNotDisorder) {
   auto log = OpenOrDie(options);
   EXPECT_THAT(Data(ReadAll(*log)), ElementsAre(Payload(0, 10), Payload(1, 10)));
   ASSERT_TRUE(log->Append("x").ok());
+}
+
+}  // namespace
+}  // namespace otlpd::extension::file_storage
+
+namespace otlpd::extension::file_storage {
+namespace {
+
+// The fuzzer's seed corpus holds segments byte for byte as the writer makes them (after the
+// fuzzer's one mode byte): this pins the on-disk format too.
+TEST(SegmentFormatTest, SeedCorpusSegmentIsWhatTheWriterProduces) {
+  const char* source = std::getenv("OTLPD_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  std::ifstream seed(std::string(source) + "/tests/fuzz/corpus/segment_reader/three_records",
+                     std::ios::binary);
+  ASSERT_TRUE(seed.good());
+  const std::string seed_bytes((std::istreambuf_iterator<char>(seed)), std::istreambuf_iterator<char>());
+
+  TempDir dir;
+  const std::string path = dir.path() + "/log";
+  {
+    auto log = OpenOrDie(LogOptions(path, FsyncPolicy::kNever));
+    ASSERT_TRUE(log->Append("first").ok());
+    ASSERT_TRUE(log->Append("").ok());
+    ASSERT_TRUE(log->Append(std::string(100, 'x')).ok());
+    ASSERT_TRUE(log->Close().ok());
+  }
+  std::ifstream written(Segments(path).at(0), std::ios::binary);
+  const std::string written_bytes((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(std::string(1, '\0') + written_bytes, seed_bytes);
 }
 
 }  // namespace
