@@ -5,25 +5,34 @@
 namespace otlpd::extension::file_storage {
 
 Status GroupCommit::WaitDurable(uint64_t ticket, std::chrono::steady_clock::time_point deadline,
-                                const SyncFn& sync) {
+                                const CaptureFn& capture) {
   std::unique_lock lock(mu_);
   while (durable_ < ticket) {
-    if (!syncing_) {
-      // Lead: everyone who wrote before this point rides on this one sync.
-      syncing_ = true;
+    if (!failed_.ok()) return failed_;
+    if (started_ < ticket && capturing_ == 0) {
+      // Lead: no fsync under way covers this record. Everyone written by the time `capture`
+      // looks rides along.
+      ++capturing_;
       lock.unlock();
-      StatusOr<uint64_t> covered = sync();
+      PendingSync pending = capture();
       lock.lock();
-      syncing_ = false;
-      if (covered.ok()) durable_ = std::max(durable_, *covered);
-      durable_changed_.notify_all();
-      if (!covered.ok()) return covered.status();
+      --capturing_;
+      started_ = std::max(started_, pending.covers);
+      changed_.notify_all();  // appenders covered by it wait for it; the others lead their own
+      lock.unlock();
+      Status s = pending.sync();
+      lock.lock();
+      if (s.ok()) {
+        durable_ = std::max(durable_, pending.covers);
+      } else if (failed_.ok()) {
+        failed_ = s;
+      }
+      changed_.notify_all();
       continue;
     }
-    // Follow: the sync in flight may have started before our write; wait for it to end, then
-    // either it covered us or one of the waiters leads the next one.
-    if (durable_changed_.wait_until(lock, deadline) == std::cv_status::timeout && durable_ < ticket &&
-        syncing_) {
+    // Follow: an fsync in flight covers this record, or a leader is finding out whether it does.
+    if (changed_.wait_until(lock, deadline) == std::cv_status::timeout && durable_ < ticket &&
+        failed_.ok()) {
       return UnavailableError(
           "file_storage: fsync did not complete within the timeout; the record may still be delivered",
           std::chrono::seconds(1));
@@ -35,7 +44,8 @@ Status GroupCommit::WaitDurable(uint64_t ticket, std::chrono::steady_clock::time
 void GroupCommit::MarkDurable(uint64_t ticket) {
   std::lock_guard lock(mu_);
   durable_ = std::max(durable_, ticket);
-  durable_changed_.notify_all();
+  started_ = std::max(started_, ticket);
+  changed_.notify_all();
 }
 
 }  // namespace otlpd::extension::file_storage

@@ -182,28 +182,30 @@ Status SegmentLog::StartSegmentLocked() {
 }
 
 Status SegmentLog::SyncFile(const SegmentFile& file) {
-  if (options_.before_fsync_for_test) options_.before_fsync_for_test();
   if (fdatasync(file.fd()) != 0) return ErrnoStatus("syncing " + file.path());
   fsync_count_.fetch_add(1, std::memory_order_relaxed);
   return OkStatus();
 }
 
-StatusOr<uint64_t> SegmentLog::SyncActive() {
+GroupCommit::PendingSync SegmentLog::CaptureSync() {
+  if (options_.before_group_sync_for_test) options_.before_group_sync_for_test();
   std::shared_ptr<SegmentFile> file;
-  uint64_t covered;
+  uint64_t covers;
   {
     std::lock_guard lock(mu_);
-    covered = written_ticket_;  // older segments were synced when they were rolled over
-    if (segments_.empty()) return covered;  // closed: Close synced what there was
+    covers = written_ticket_;  // older segments were synced when they were rolled over
+    if (segments_.empty()) return {covers, [] { return OkStatus(); }};  // closed: Close synced
     file = segments_.rbegin()->second.file;
   }
-  if (Status s = SyncFile(*file); !s.ok()) {
-    std::lock_guard lock(mu_);
-    broken_ = s;
-    options_.logger->error("{}; appends are refused from now on", s.message());
-    return s;
-  }
-  return covered;
+  return {covers, [this, file] {
+            Status s = SyncFile(*file);
+            if (!s.ok()) {
+              std::lock_guard lock(mu_);
+              broken_ = s;
+              options_.logger->error("{}; appends are refused from now on", s.message());
+            }
+            return s;
+          }};
 }
 
 Status SegmentLog::Append(std::string_view data) {
@@ -305,7 +307,7 @@ Status SegmentLog::Append(std::string_view data) {
       return OkStatus();
     case FsyncPolicy::kBatch:
       return group_commit_.WaitDurable(ticket, std::chrono::steady_clock::now() + options_.timeout,
-                                       [this] { return SyncActive(); });
+                                       [this] { return CaptureSync(); });
   }
   return OkStatus();
 }

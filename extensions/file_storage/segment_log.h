@@ -58,9 +58,9 @@ struct SegmentLogOptions {
   mode_t dir_permissions = 0750;
   std::shared_ptr<spdlog::logger> logger;  // required
   std::function<void()> on_close;          // called once by Close (frees the name in the provider)
-  // Tests only: called before every fdatasync of a segment (with the log's lock held when a
-  // rollover syncs, without it otherwise), to make an fsync slow on purpose.
-  std::function<void()> before_fsync_for_test;
+  // Tests only: called (without locks held) when an appender starts a group commit (`batch`),
+  // before it looks at what has been written, to line appenders up deterministically.
+  std::function<void()> before_group_sync_for_test;
 };
 
 // One segment file, shared by the log and the pending records that live in it, so that a
@@ -111,8 +111,8 @@ class SegmentLog final : public DurableLog {
                         uint64_t acked_below, uint64_t* min_sequence);
   // Creates the segment that receives the next record. Caller holds mu_ (or is Open).
   Status StartSegmentLocked();
-  // Syncs the active segment; the leader's part of a group commit.
-  StatusOr<uint64_t> SyncActive();
+  // What a group commit leader syncs: the active segment, covering every write so far.
+  GroupCommit::PendingSync CaptureSync();
   Status SyncFile(const SegmentFile& file);
   // Deletes segments that are fully acknowledged and not active. Caller holds mu_.
   void CompactLocked();

@@ -1,6 +1,9 @@
 // Recovery of a SegmentLog from what a crash or a bad disk leaves: a file cut at every byte, a
 // flipped byte, a hostile length field, a damaged ack file, damage found after open.
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -278,6 +281,65 @@ TEST(SegmentFormatTest, SeedCorpusSegmentIsWhatTheWriterProduces) {
   std::ifstream written(Segments(path).at(0), std::ios::binary);
   const std::string written_bytes((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
   EXPECT_EQ(std::string(1, '\0') + written_bytes, seed_bytes);
+}
+
+}  // namespace
+}  // namespace otlpd::extension::file_storage
+
+namespace otlpd::extension::file_storage {
+namespace {
+
+// A real crash: a child process appends and reports each acknowledged append through a pipe,
+// and is killed with SIGKILL mid-stream. Every append it reported must be there after recovery,
+// in order and intact (fsync never: the page cache survives the process).
+TEST(CrashTest, KillNineLosesNoAcknowledgedAppend) {
+  TempDir dir;
+  const std::string path = dir.path() + "/log";
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    SegmentLogOptions options = LogOptions(path, FsyncPolicy::kNever);
+    options.segment_size_bytes = 64 * 1024;  // rollovers while it runs
+    auto log = SegmentLog::Open(options);
+    if (!log.ok()) _exit(3);
+    for (uint32_t i = 0;; ++i) {
+      if (!(*log)->Append(Payload(static_cast<int>(i), 300)).ok()) _exit(4);
+      if (write(fds[1], &i, sizeof(i)) != static_cast<ssize_t>(sizeof(i))) _exit(5);
+    }
+  }
+  close(fds[1]);
+  // Wait (bounded) for a few thousand acknowledged appends, then kill without warning.
+  int64_t confirmed = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (confirmed < 3000 && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 1000) <= 0) continue;
+    uint32_t i = 0;
+    if (read(fds[0], &i, sizeof(i)) == static_cast<ssize_t>(sizeof(i))) confirmed = i;
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  // Reports already in the pipe were acknowledged before the kill as well.
+  for (;;) {
+    uint32_t i = 0;
+    if (read(fds[0], &i, sizeof(i)) != static_cast<ssize_t>(sizeof(i))) break;
+    confirmed = i;
+  }
+  close(fds[0]);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited by itself with " << WEXITSTATUS(status);
+  ASSERT_GE(confirmed, 3000);
+
+  auto log = OpenOrDie(LogOptions(path));
+  std::vector<StoredRecord> records = ReadAll(*log);
+  EXPECT_GT(log->SegmentCount(), 10);
+  ASSERT_GE(static_cast<int64_t>(records.size()), confirmed + 1);
+  for (size_t k = 0; k < records.size(); ++k) {
+    ASSERT_EQ(records[k].data, Payload(static_cast<int>(k), 300)) << k;
+  }
 }
 
 }  // namespace
