@@ -1,8 +1,10 @@
 #include "pipeline/service_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "config/map_reader.h"
+#include "pipeline/extension_references.h"
 #include "pipeline/simple_http_server.h"
 
 namespace otlpd {
@@ -214,6 +216,28 @@ void DecodeTelemetry(MapReader& service, TelemetryConfig& out) {
   telemetry->Finish();
 }
 
+// Extensions named inside component configs (ReferencesExtensions) must be configured and
+// listed in service::extensions: only those are started, and the component finds them at Start.
+void CheckExtensionReferences(const ServiceConfig& cfg, Errors& errors) {
+  for (Kind kind : {Kind::kReceiver, Kind::kProcessor, Kind::kExporter, Kind::kExtension}) {
+    for (const auto& [id, entry] : cfg.Section(kind)) {
+      const auto* refs = dynamic_cast<const ReferencesExtensions*>(entry.config.get());
+      if (refs == nullptr) continue;
+      for (const ExtensionReference& ref : refs->ExtensionReferences()) {
+        const std::string path =
+            std::string(KindName(kind)) + "s::" + entry.written_as + "::" + ref.key;
+        const std::string named = "references extension " + Quote(ref.id.ToString());
+        if (cfg.extensions.find(ref.id) == cfg.extensions.end()) {
+          errors.Add(ref.location, path, named + " which is not configured");
+        } else if (std::find(cfg.enabled_extensions.begin(), cfg.enabled_extensions.end(),
+                             ref.id) == cfg.enabled_extensions.end()) {
+          errors.Add(ref.location, path, named + " which is not listed in service::extensions");
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string PipelineConfig::IdString() const {
@@ -249,6 +273,8 @@ ServiceConfig DecodeServiceConfig(const Node& root, const Registry& registry, Er
 
   cfg.enabled_extensions = ResolveList(service.Raw("extensions"), "service::extensions",
                                        Kind::kExtension, std::nullopt, cfg, registry, errors);
+
+  CheckExtensionReferences(cfg, errors);
 
   const Node* pipelines = service.Raw("pipelines");
   DecodeTelemetry(service, cfg.telemetry);

@@ -7,9 +7,12 @@
 //   QueuedRetryExporter<TracesBatch> exporter(settings, cfg, std::move(sender));
 #pragma once
 
+#include <vector>
+
 #include "config/map_reader.h"
 #include "exporters/helper/queue_config.h"
 #include "exporters/helper/retry.h"
+#include "pipeline/extension_references.h"
 
 namespace otlpd::exporter::helper {
 
@@ -23,6 +26,10 @@ struct Config {
   RetryConfig retry;  // retry_on_failure
   QueueConfig queue;  // sending_queue
 };
+
+// The extensions these keys name (sending_queue::storage), for the service's cross-reference
+// check: an exporter's config returns them from ReferencesExtensions::ExtensionReferences.
+std::vector<ExtensionReference> ExtensionReferencesOf(const Config& cfg);
 
 // Reads `timeout`, `retry_on_failure` and `sending_queue` (sub-maps are Finish()ed here; the
 // exporter's own map is not).

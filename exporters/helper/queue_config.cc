@@ -23,6 +23,7 @@ void DecodeQueueConfig(config::MapReader& r, QueueConfig& cfg) {
       r.Error("storage", "needs sending_queue::enabled: true (a disabled queue stores nothing)");
     } else {
       cfg.storage = *id;
+      if (const config::Node* n = r.node().Find("storage")) cfg.storage_location = n->location();
     }
   }
   if (auto b = r.Child("batch")) {

@@ -51,6 +51,7 @@ struct QueueConfig {
   // (`file_storage[/name]`, a valid component ID); the queue then lives in a durable log that
   // the extension opens at Start. Requires enabled: true.
   std::optional<ComponentId> storage;
+  config::Location storage_location;  // where `storage` is written, for cross-reference errors
 };
 
 // Reads and validates the keys of a `sending_queue` map (not Finish(): the caller does).

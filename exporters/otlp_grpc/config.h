@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/map_reader.h"
 #include "config/secret.h"
@@ -19,6 +20,7 @@
 #include "exporters/helper/config.h"
 #include "exporters/helper/tls_config.h"
 #include "pipeline/compression.h"
+#include "pipeline/extension_references.h"
 #include "pipeline/factory.h"
 
 namespace otlpd::exporter::otlp_grpc {
@@ -32,7 +34,7 @@ struct KeepaliveConfig {
   bool permit_without_stream = false;
 };
 
-struct Config : ComponentConfig {
+struct Config : ComponentConfig, ReferencesExtensions {
   // endpoint: required. host:port as gRPC dials it; an https:// prefix turns TLS on whatever
   // tls::insecure says, an http:// prefix is only removed.
   std::string endpoint;
@@ -48,6 +50,11 @@ struct Config : ComponentConfig {
   helper::AuthConfig auth;  // auth::authenticator
   // timeout (default 5s), retry_on_failure, sending_queue.
   helper::Config helper{std::chrono::seconds(5)};
+
+  // sending_queue::storage, for the service's cross-reference check.
+  std::vector<ExtensionReference> ExtensionReferences() const override {
+    return helper::ExtensionReferencesOf(helper);
+  }
 };
 
 // Reads and validates every key above from `reader` (not Finish(): the caller does that).

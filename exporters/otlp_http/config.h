@@ -11,6 +11,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "config/map_reader.h"
@@ -19,6 +20,7 @@
 #include "exporters/helper/config.h"
 #include "exporters/helper/tls_config.h"
 #include "pipeline/compression.h"
+#include "pipeline/extension_references.h"
 #include "pipeline/factory.h"
 #include "pipeline/signal.h"
 
@@ -26,7 +28,7 @@ namespace otlpd::exporter::otlp_http {
 
 enum class Encoding { kProto, kJson };
 
-struct Config : ComponentConfig {
+struct Config : ComponentConfig, ReferencesExtensions {
   // endpoint: default none; an http:// or https:// URL. Base of every signal's URL: the path
   // /v1/traces (/v1/metrics, /v1/logs) is appended, keeping any base path. Required unless
   // every signal that is used has its own *_endpoint.
@@ -48,6 +50,11 @@ struct Config : ComponentConfig {
   helper::AuthConfig auth;      // auth::authenticator
   // timeout (default 30s), retry_on_failure, sending_queue.
   helper::Config helper{std::chrono::seconds(30)};
+
+  // sending_queue::storage, for the service's cross-reference check.
+  std::vector<ExtensionReference> ExtensionReferences() const override {
+    return helper::ExtensionReferencesOf(helper);
+  }
 };
 
 // Reads and validates every key above from `reader` (not Finish(): the caller does that).

