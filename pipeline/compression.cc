@@ -257,6 +257,17 @@ ZSTD_CCtx* ZstdContext() {
   return cctx.get();
 }
 
+// Cuts a compressed output, written into a buffer of the codec's worst-case bound (about the
+// input size), down to its `n` bytes. resize() alone keeps the whole bound allocated: an
+// exporter's queue would then hold ~450 KB for a batch that compressed to ~45 KB, and a backlog
+// during a backend outage would cost ten times the memory it should (measured: 405 queued
+// batches = 224 MiB RSS). Copying the few compressed bytes costs ~1% of compressing them.
+std::string FitCompressed(std::string out, size_t n) {
+  out.resize(n);
+  if (out.capacity() > 2 * n + 4096) out.shrink_to_fit();
+  return out;
+}
+
 }  // namespace
 
 std::optional<Compression> ParseContentEncoding(std::string_view value) {
@@ -323,8 +334,7 @@ StatusOr<std::string> Compress(Compression c, std::string_view in, int level) {
                             : libdeflate_zlib_compress(comp, in.data(), in.size(), out.data(),
                                                        out.size());
       if (n == 0) return InternalError("libdeflate: output does not fit its own bound");
-      out.resize(n);
-      return out;
+      return FitCompressed(std::move(out), n);
     }
     case Compression::kZstd: {
       if (level == 0) level = ZSTD_CLEVEL_DEFAULT;
@@ -338,8 +348,7 @@ StatusOr<std::string> Compress(Compression c, std::string_view in, int level) {
       std::string out(ZSTD_compressBound(in.size()), '\0');
       const size_t n = ZSTD_compressCCtx(cctx, out.data(), out.size(), in.data(), in.size(), level);
       if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
-      out.resize(n);
-      return out;
+      return FitCompressed(std::move(out), n);
     }
   }
   return InternalError("unknown compression");

@@ -28,8 +28,8 @@ struct GenOptions {
   int workers = 1;                        // --workers N: concurrent connections, each one thread
   int batch_size = 100;                   // --batch-size N: items per request
   double rate = 0;                        // --rate N: items per second, all workers; 0 = flat out
-  // Exactly one of --count (items in total) or --duration (e.g. 10s, 500ms, 2m); both zero means
-  // "until interrupted" is not offered: one of them is required.
+  // Exactly one of --count (items in total) and --duration (10s, 500ms, 2m) is required: a run
+  // always ends by itself. The one not given stays 0.
   int64_t count = 0;
   std::chrono::milliseconds duration{0};
   bool json = false;                      // --json: print the report as one JSON object

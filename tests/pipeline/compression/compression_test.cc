@@ -344,6 +344,21 @@ TEST(DecompressTest, GzipWithWrongTrailerSizeWithinTheLimitIsRefused) {
   }
 }
 
+// Exporters keep compressed bodies in their queue until delivered: the result must not keep the
+// codec's worst-case buffer (about the input size) allocated behind a much smaller body.
+TEST(CompressTest, OutputDoesNotKeepTheWorstCaseBuffer) {
+  std::string repetitive;
+  for (int i = 0; i < 20000; ++i) repetitive += "GET /api/articles/{id} 200 ";
+  for (Compression c : {Compression::kGzip, Compression::kDeflate, Compression::kZstd}) {
+    SCOPED_TRACE(std::string(CompressionName(c)));
+    StatusOr<std::string> packed = Compress(c, repetitive, 0);
+    ASSERT_TRUE(packed.ok());
+    ASSERT_LT(packed->size(), repetitive.size() / 20);
+    EXPECT_LE(packed->capacity(), 2 * packed->size() + 4096);
+    EXPECT_EQ(*Decompress(c, *packed, 1 << 20), repetitive);
+  }
+}
+
 TEST(CompressTest, LevelsOutOfRangeAreRefused) {
   EXPECT_EQ(Compress(Compression::kGzip, "x", 13).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Compress(Compression::kDeflate, "x", -1).status().code(),
