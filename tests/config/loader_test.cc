@@ -371,3 +371,26 @@ TEST(ConfigLoadHostile, DeepNestingIsBoundedAndShallowNestingIsFine) {
 
 }  // namespace
 }  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer (out of memory): nested aliases in a few hundred bytes expand to a
+// million nodes, about 200 MB per document. The cap is now 100 000 nodes.
+TEST(ConfigLoadHostile, BillionLaughsStopsAtTheNodeCap) {
+  std::string yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const char* names = "abcdefg";
+  for (int i = 1; i < 7; ++i) {
+    yaml += std::string(1, names[i]) + ": &" + names[i] + " [";
+    for (int j = 0; j < 10; ++j) yaml += std::string(j ? ", *" : "*") + names[i - 1];
+    yaml += "]\n";
+  }
+  Errors errors;
+  LoadText(yaml, {}, errors);
+  ASSERT_EQ(errors.size(), 1u) << errors.ToString();
+  EXPECT_THAT(errors.errors()[0].message,
+              HasSubstr("document too large (more than 100000 nodes after aliases)"));
+}
+
+}  // namespace
+}  // namespace otlpd::config
