@@ -394,3 +394,32 @@ TEST(ConfigLoadHostile, BillionLaughsStopsAtTheNodeCap) {
 
 }  // namespace
 }  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer (out of memory): a default value may hold YAML with aliases of its own,
+// and aliases copy the `${...}` scalar, so a budget per re-typed value multiplied. Re-typing
+// now shares one budget per document.
+TEST(ConfigLoadHostile, ExpandedAliasBombsShareOneBudget) {
+  // 10 + 100 + 1000 + 10000 nodes once re-typed, and 100 copies of that scalar.
+  const std::string fallback =
+      "[&a [x, x, x, x, x, x, x, x, x, x], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a], "
+      "&c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]]";
+  const std::string yaml = "v: &v ${env:UNSET_Q:-" + fallback +
+                           "}\n"
+                           "l1: &l1 [*v, *v, *v, *v, *v, *v, *v, *v, *v, *v]\n"
+                           "l2: [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\n";
+  Errors errors;
+  LoadText(yaml, {}, errors);
+  EXPECT_THAT(errors.ToString(), HasSubstr("variables expand to more than 100000 YAML nodes"));
+
+  Errors one;  // a single such value is fine
+  LoadResult r = LoadText("v: ${env:UNSET_Q:-" + fallback + "}\n", {}, one);
+  EXPECT_TRUE(one.empty()) << one.ToString();
+  ASSERT_TRUE(r.root.Find("v") != nullptr);
+  EXPECT_TRUE(r.root.Find("v")->IsSequence());
+}
+
+}  // namespace
+}  // namespace otlpd::config
