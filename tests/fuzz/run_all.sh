@@ -33,7 +33,10 @@ for target in "${targets[@]}"; do
   [ -f "$here/$name.dict" ] && args+=(-dict="$here/$name.dict")
   log="$build_dir/fuzz-$name.log"
   echo "== $target: ${seconds}s (log: $log)"
-  if ! "$binary" "${args[@]}" "$scratch" "$here/corpus/$name" >"$log" 2>&1; then
+  # libFuzzer's out-of-memory report walks the whole heap under ptrace and can take many minutes
+  # at 2 GB; the outer timeout keeps a run bounded and counts as a finding (see the log).
+  if ! timeout --signal=KILL $((seconds + 180)) \
+       "$binary" "${args[@]}" "$scratch" "$here/corpus/$name" >"$log" 2>&1; then
     echo "FINDING in $target; the input is in $findings:" >&2
     grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | head -5 >&2 || true
     exit 1
