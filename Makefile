@@ -3,11 +3,13 @@
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 30
 JOBS ?= $(shell nproc)
 CMAKE_GENERATOR ?= Ninja
 CTEST_ARGS ?=
 
-.PHONY: deps e2e-deps build test test-faults run test-sanitize test-tsan bench bench-e2e clean
+.PHONY: deps e2e-deps build test test-faults run test-sanitize test-tsan test-fuzz bench bench-e2e clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -50,6 +52,15 @@ test-tsan: deps e2e-deps
 	cmake --build $(TSAN_DIR) -j $(JOBS)
 	cd $(TSAN_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# Every libFuzzer target (clang), FUZZ_SECONDS each over its corpus; fails on any finding.
+# `make test-fuzz FUZZ_SECONDS=600` for a long run. See tests/fuzz/README.md.
+test-fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G "$(CMAKE_GENERATOR)" \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOTLPD_BUILD_FUZZ=ON -DOTLPD_BUILD_TESTS=OFF \
+	  -DOTLPD_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target otlpd_fuzzers
+	bash tests/fuzz/run_all.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 bench: build
 	@for b in $(BUILD_DIR)/bench/*/bench_*; do [ -x "$$b" ] && "$$b"; done
 
@@ -61,7 +72,7 @@ bench-e2e: build
 	bash bench/e2e/run_e2e.sh --build $(BUILD_DIR) $(BENCH_E2E_ARGS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR) $(FUZZ_DIR)
 
 # The container image, built and tested end to end with podman: fake backend on loopback, one
 # OTLP/JSON span through the image, clean exit on SIGTERM (scripts/test-image.sh).

@@ -1,6 +1,7 @@
 #include "config/expand.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -146,7 +147,17 @@ class Expander {
     placement.file = location.file;
     placement.fixed = location;
     placement.path = path;
+    placement.node_budget = &retype_budget_;
     std::optional<Node> parsed = ParseYaml(text, placement, scratch);
+    if (!parsed && retype_budget_ == 0) {
+      if (!budget_reported_) {
+        budget_reported_ = true;
+        errors_.Add(location, path,
+                    "variables expand to more than " + std::to_string(kMaxYamlNodes) +
+                        " YAML nodes in all");
+      }
+      return;
+    }
     if (!parsed) {
       node = Node::Scalar(std::move(text), location, Node::ScalarStyle::kPlain);
     } else if (parsed->IsScalar() && parsed->style() == Node::ScalarStyle::kPlain) {
@@ -159,6 +170,10 @@ class Expander {
   const EnvLookup& env_;
   Errors& errors_;
   std::set<std::string>& unset_;
+  // One budget for every re-typed value of the document: an alias copies a `${...}` scalar, and
+  // a default can hold YAML with aliases of its own, so a budget per value would multiply.
+  size_t retype_budget_ = kMaxYamlNodes;
+  bool budget_reported_ = false;
 };
 
 }  // namespace

@@ -11,9 +11,11 @@
 namespace otlpd::config {
 namespace {
 
-// Anchors and aliases share nodes inside yaml-cpp but become copies here, so a small document
-// of nested aliases ("billion laughs") could expand without bound. No real config comes close.
-constexpr size_t kMaxNodes = 1'000'000;
+// kMaxYamlNodes: anchors and aliases share nodes inside yaml-cpp but become copies here, so a
+// small document of nested aliases ("billion laughs") could expand without bound. A config
+// with a thousand pipelines has some 20 000 nodes; 100 000 cost about 20 MB. (At a million,
+// one 300-byte document took 200 MB, and a few of them in one load more than 1 GB:
+// config_fuzzer.)
 
 // Conversion recurses once per level, and an alias inside its own anchor (`a: &x {b: *x}`) is a
 // cycle yaml-cpp accepts: both must stop long before the stack does. Real configs nest < 10.
@@ -72,12 +74,16 @@ class Converter {
       }
       return Node::Null(At(y.Mark()));
     }
-    if (++count_ > kMaxNodes) {
-      if (count_ == kMaxNodes + 1) {
-        Fail(At(y.Mark()), path, "document too large (more than 1000000 nodes after aliases)");
+    if (budget_ == 0) {
+      if (!too_large_) {
+        too_large_ = true;
+        Fail(At(y.Mark()), path,
+             "document too large (more than " + std::to_string(kMaxYamlNodes) +
+                 " nodes after aliases)");
       }
       return Node::Null(At(y.Mark()));
     }
+    --budget_;
     Location location = At(y.Mark());
     switch (y.Type()) {
       case YAML::NodeType::Scalar:
@@ -178,7 +184,10 @@ class Converter {
 
   const YamlPlacement& placement_;
   Errors& errors_;
-  size_t count_ = 0;
+  size_t own_budget_ = kMaxYamlNodes;
+  // Nodes left to create: the caller's shared budget, or this parse's own.
+  size_t& budget_ = placement_.node_budget != nullptr ? *placement_.node_budget : own_budget_;
+  bool too_large_ = false;
   int depth_ = 0;          // Convert calls on the stack
   bool too_deep_ = false;  // reported once, not once per branch
   bool failed_ = false;

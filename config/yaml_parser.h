@@ -29,7 +29,14 @@ struct YamlPlacement {
   // a variable, whose own text has no place in any file.
   std::optional<Location> fixed;
   std::string path;       // path of the text's root in error messages ("" for a document)
+  // Nodes this parse may create (aliases count once per copy), shared by the caller across
+  // several parses when set; each parse has its own kMaxYamlNodes otherwise. Past it the parse
+  // fails with "document too large".
+  size_t* node_budget = nullptr;
 };
+
+// The node cap of one document (see yaml_parser.cc for why).
+inline constexpr size_t kMaxYamlNodes = 100'000;
 
 // The parsed tree (a Null node for empty text), or nullopt after recording at least one error.
 std::optional<Node> ParseYaml(std::string_view text, const YamlPlacement& placement,

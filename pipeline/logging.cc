@@ -3,6 +3,7 @@
 #include <mutex>
 #include <string>
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -77,9 +78,24 @@ void ApplyFormat(spdlog::logger& logger, const LogSettings& s) {
   }
 }
 
+// protobuf writes its own log lines straight to stderr, and the ones a running collector sees
+// are about client input ("String field ... contains invalid UTF-8 data when parsing"): one per
+// bad request, so a hostile client could flood the log. They go through the "protobuf" logger
+// instead, at debug level; only a fatal one (a bug, protobuf aborts after it) stays an error.
+void LogProtobufMessage(google::protobuf::LogLevel level, const char* file, int line,
+                        const std::string& message) {
+  auto log = GetLogger("protobuf");
+  if (level == google::protobuf::LOGLEVEL_FATAL) {
+    log->error("{}:{}: {}", file, line, message);
+  } else {
+    log->debug("{}", message);
+  }
+}
+
 }  // namespace
 
 void ConfigureLogging(const LogSettings& settings) {
+  google::protobuf::SetLogHandler(&LogProtobufMessage);
   std::lock_guard lock(g_mu);
   g_settings = settings;
   spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) { ApplyFormat(*l, settings); });

@@ -39,6 +39,37 @@ int HexValue(char c) {
   return -1;
 }
 
+// A key as the JSON parser will read it, for keys written with escapes ("\u0074raceId" is
+// traceId to protobuf too). Only ASCII matters here (every OTLP name is ASCII): any escape that
+// is not ASCII, or is malformed, gives a key that matches nothing.
+std::string UnescapeAsciiKey(std::string_view raw) {
+  std::string key;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      key += raw[i];
+      continue;
+    }
+    if (++i >= raw.size()) return "\x01";
+    const char e = raw[i];
+    if (e == '"' || e == '\\' || e == '/') {
+      key += e;
+    } else if (e == 'u' && i + 4 < raw.size()) {
+      int code = 0;
+      for (size_t j = 1; j <= 4; ++j) {
+        const int h = HexValue(raw[i + j]);
+        if (h < 0) return "\x01";
+        code = code * 16 + h;
+      }
+      if (code == 0 || code >= 0x80) return "\x01";
+      key += static_cast<char>(code);
+      i += 4;
+    } else {
+      return "\x01";  // \b \f \n \r \t: in no OTLP name
+    }
+  }
+  return key;
+}
+
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -147,8 +178,8 @@ Status ConvertId(const IdKey& key, std::string_view value, Direction dir, std::s
 // Copies `json` to `out`, converting the string values of the ID keys. This is a scanner, not a
 // parser: outside strings it only looks for quotes, and a string followed by ':' is an object
 // key. That is exact for valid JSON, and for invalid JSON the protobuf parser that runs next
-// reports the error. Keys written with escapes (\u0074raceId) are not recognised; no encoder
-// writes them.
+// reports the error. Keys written with escapes (\u0074raceId) are recognised as well: protobuf
+// would read them as the ID field, base64 and all.
 Status RewriteIds(std::string_view json, Direction dir, std::string& out) {
   out.clear();
   out.reserve(json.size() + json.size() / 8);
@@ -161,10 +192,23 @@ Status RewriteIds(std::string_view json, Direction dir, std::string& out) {
     }
     const size_t key_end = FindStringEnd(json, pos + 1);
     if (key_end == std::string_view::npos) break;
-    const std::string_view key = json.substr(pos + 1, key_end - pos - 1);
+    const std::string_view raw_key = json.substr(pos + 1, key_end - pos - 1);
+    std::string unescaped;
+    std::string_view key = raw_key;
+    if (raw_key.find('\\') != std::string_view::npos) {
+      unescaped = UnescapeAsciiKey(raw_key);
+      key = unescaped;
+    }
     pos = key_end + 1;
     const size_t colon = SkipSpace(json, pos);
     if (colon >= json.size() || json[colon] != ':') continue;  // a value, not a key
+    if (key.empty()) {
+      // protobuf's JSON parser reads an empty key as "this message" and writes the value's
+      // fields into the enclosing message: `"": [{"spanId": ...}]` inside a span replaced the
+      // span's own IDs with a link's encoding (found by otlp_json_fuzzer). No OTLP field is
+      // unnamed, so the key is refused instead of ignored like other unknown ones.
+      return InvalidArgumentError("invalid OTLP/JSON: empty object key");
+    }
     const IdKey* id = FindIdKey(key);
     if (id == nullptr) continue;
     const size_t value_start = SkipSpace(json, colon + 1);

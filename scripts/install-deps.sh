@@ -17,6 +17,8 @@ packages=(
   curl openssl
   # promtool (Prometheus' linter) checks the self-metrics page in tests/pipeline/telemetry.
   prometheus
+  # clang and its libFuzzer runtime build the fuzz targets (make test-fuzz, tests/fuzz).
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -371,3 +371,55 @@ TEST(ConfigLoadHostile, DeepNestingIsBoundedAndShallowNestingIsFine) {
 
 }  // namespace
 }  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer (out of memory): nested aliases in a few hundred bytes expand to a
+// million nodes, about 200 MB per document. The cap is now 100 000 nodes.
+TEST(ConfigLoadHostile, BillionLaughsStopsAtTheNodeCap) {
+  std::string yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const char* names = "abcdefg";
+  for (int i = 1; i < 7; ++i) {
+    yaml += std::string(1, names[i]) + ": &" + names[i] + " [";
+    for (int j = 0; j < 10; ++j) yaml += std::string(j ? ", *" : "*") + names[i - 1];
+    yaml += "]\n";
+  }
+  Errors errors;
+  LoadText(yaml, {}, errors);
+  ASSERT_EQ(errors.size(), 1u) << errors.ToString();
+  EXPECT_THAT(errors.errors()[0].message,
+              HasSubstr("document too large (more than 100000 nodes after aliases)"));
+}
+
+}  // namespace
+}  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer (out of memory): a default value may hold YAML with aliases of its own,
+// and aliases copy the `${...}` scalar, so a budget per re-typed value multiplied. Re-typing
+// now shares one budget per document.
+TEST(ConfigLoadHostile, ExpandedAliasBombsShareOneBudget) {
+  // 10 + 100 + 1000 + 10000 nodes once re-typed, and 100 copies of that scalar.
+  const std::string fallback =
+      "[&a [x, x, x, x, x, x, x, x, x, x], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a], "
+      "&c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]]";
+  const std::string yaml = "v: &v ${env:UNSET_Q:-" + fallback +
+                           "}\n"
+                           "l1: &l1 [*v, *v, *v, *v, *v, *v, *v, *v, *v, *v]\n"
+                           "l2: [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\n";
+  Errors errors;
+  LoadText(yaml, {}, errors);
+  EXPECT_THAT(errors.ToString(), HasSubstr("variables expand to more than 100000 YAML nodes"));
+
+  Errors one;  // a single such value is fine
+  LoadResult r = LoadText("v: ${env:UNSET_Q:-" + fallback + "}\n", {}, one);
+  EXPECT_TRUE(one.empty()) << one.ToString();
+  ASSERT_TRUE(r.root.Find("v") != nullptr);
+  EXPECT_TRUE(r.root.Find("v")->IsSequence());
+}
+
+}  // namespace
+}  // namespace otlpd::config

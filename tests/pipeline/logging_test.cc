@@ -1,7 +1,11 @@
 #include "pipeline/logging.h"
 
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "opentelemetry/proto/common/v1/common.pb.h"
 
 namespace otlpd {
 namespace {
@@ -40,6 +44,36 @@ TEST_F(LoggingTest, LevelFiltersEveryLoggerIncludingOnesMadeEarlier) {
   EXPECT_THAT(out, Not(HasSubstr("hidden-early")));
   EXPECT_THAT(out, Not(HasSubstr("hidden-late")));
   EXPECT_THAT(out, HasSubstr("processor/late: shown-late"));
+}
+
+}  // namespace
+}  // namespace otlpd
+
+namespace otlpd {
+namespace {
+
+// A request with invalid UTF-8 makes protobuf log a line; from a client that is noise, so it
+// goes through the "protobuf" logger at debug level instead of straight to stderr.
+TEST(ProtobufLogging, ParserComplaintsAreDebugLinesOfTheProtobufLogger) {
+  opentelemetry::proto::common::v1::AnyValue bad;
+  bad.set_string_value("bad \xff");
+  std::string wire;
+  ASSERT_TRUE(bad.SerializePartialToString(&wire));
+
+  ConfigureLogging({.level = spdlog::level::info, .json = false});
+  ::testing::internal::CaptureStderr();
+  opentelemetry::proto::common::v1::AnyValue parsed;
+  EXPECT_FALSE(parsed.ParseFromString(wire));
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), Not(HasSubstr("invalid UTF-8")));
+
+  ConfigureLogging({.level = spdlog::level::debug, .json = false});
+  ::testing::internal::CaptureStderr();
+  EXPECT_FALSE(parsed.ParseFromString(wire));
+  GetLogger("protobuf")->flush();
+  const std::string out = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, HasSubstr("invalid UTF-8"));
+  EXPECT_THAT(out, HasSubstr("protobuf"));
+  ConfigureLogging(LogSettings{});
 }
 
 }  // namespace

@@ -267,3 +267,43 @@ TEST_F(JsSdkFilesTest, PrintedJsonReadsBackToTheSameMessage) {
 
 }  // namespace
 }  // namespace otlpd
+
+namespace otlpd {
+namespace {
+
+// Found by otlp_json_fuzzer: protobuf's JSON parser reads an empty key as "this message" and
+// merged a link's fields into the span around it, IDs included. Empty keys are refused.
+TEST(OtlpJsonHostile, EmptyKeyIsRefusedInsteadOfMergedIntoTheMessage) {
+  TraceRequest req;
+  const Status s = ParseOtlpJson(
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"n",)"
+      R"("":[{"spanId":"eee1ceb397c1b174"}]}]}]}]})",
+      req);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("empty object key"), std::string::npos) << s.ToString();
+  // A key of one space is just an unknown field.
+  EXPECT_TRUE(ParseOtlpJson(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"n",)"
+                            R"(" ":[{"spanId":"eee1ceb397c1b174"}]}]}]}]})",
+                            req)
+                  .ok());
+}
+
+// An ID key written with escapes is the same key to protobuf, so it gets the same hex rules.
+TEST(OtlpJsonHostile, EscapedIdKeysAreReadAsHexToo) {
+  TraceRequest req;
+  ASSERT_TRUE(ParseOtlpJson(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"n",)"
+                            R"("\u0074raceId":"5b8efff798038103d269b633813fc60c",)"
+                            R"("span\u0049d":"eee1ceb397c1b174"}]}]}]})",
+                            req)
+                  .ok());
+  const auto& span = req.resource_spans(0).scope_spans(0).spans(0);
+  EXPECT_EQ(span.trace_id().size(), 16u);
+  EXPECT_EQ(span.span_id().size(), 8u);
+  EXPECT_FALSE(ParseOtlpJson(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{)"
+                             R"("\u0074raceId":"5b8e"}]}]}]})",
+                             req)
+                   .ok());
+}
+
+}  // namespace
+}  // namespace otlpd
