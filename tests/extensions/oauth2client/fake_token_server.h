@@ -93,6 +93,11 @@ class FakeTokenServer {
                                         .certificate = options_.certificate}) {
     server_.SetHandler([this](const RecordedRequest& r) { return Answer(r); });
   }
+  // The server's threads run Answer(), which writes the members below; they must be joined
+  // before those members are destroyed (members die in reverse order, server_ last).
+  ~FakeTokenServer() { server_.Stop(); }
+  FakeTokenServer(const FakeTokenServer&) = delete;
+  FakeTokenServer& operator=(const FakeTokenServer&) = delete;
 
   Status Start() { return server_.Start(); }
   void Stop() { server_.Stop(); }
