@@ -1,8 +1,12 @@
 #include "config/yaml_parser.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <exception>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -39,6 +43,75 @@ std::string_view KindOf(const YAML::Node& n) {
     case YAML::NodeType::Map: return "a map";
     default: return "null";
   }
+}
+
+// What a scan of the stream's documents found, without building any of them.
+struct DocumentScan {
+  size_t count = 0;
+  std::optional<YAML::Mark> second;  // where the second document's content starts
+  std::optional<YAML::Mark> stuck;   // a token the parser cannot consume (see ScanDocuments)
+};
+
+// Sees the document boundaries and the first node of each document; builds nothing.
+class DocumentBoundaries : public YAML::EventHandler {
+ public:
+  // Where the current document started (its first token), and where its content starts.
+  const YAML::Mark& start() const { return start_; }
+  YAML::Mark content() const { return first_node_.value_or(start_); }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start_ = mark;
+    first_node_.reset();
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { SawNode(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { SawNode(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    SawNode(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    SawNode(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    SawNode(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void SawNode(const YAML::Mark& mark) {
+    if (!first_node_) first_node_ = mark;
+  }
+
+  YAML::Mark start_ = YAML::Mark::null_mark();
+  std::optional<YAML::Mark> first_node_;
+};
+
+// Counts the documents of `text` before anything is built, because YAML::LoadAll of yaml-cpp
+// 0.7 (Debian 12's) never returns on some bad input: a token that cannot start a node at the
+// top level of a document (a stray `,`) becomes a null document without being consumed, so the
+// next document starts at the same token, and LoadAll appends null documents until memory runs
+// out (config_fuzzer; fixed upstream after 0.8.0). Every real document consumes at least one
+// token, so a document that starts where the previous one did is that loop: the scan stops
+// there and reports the token. May throw YAML::Exception, like LoadAll.
+DocumentScan ScanDocuments(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentBoundaries boundaries;
+  DocumentScan scan;
+  int previous_start = -1;
+  while (parser.HandleNextDocument(boundaries)) {
+    if (boundaries.start().pos == previous_start) {
+      scan.stuck = boundaries.content();
+      return scan;
+    }
+    previous_start = boundaries.start().pos;
+    if (++scan.count == 2) scan.second = boundaries.content();
+  }
+  return scan;
 }
 
 class Converter {
@@ -201,14 +274,25 @@ std::optional<Node> ParseYaml(std::string_view text, const YamlPlacement& placem
   // yaml-cpp reports bad input by throwing, from parsing and from node accessors alike; nothing
   // may escape config/, so the whole conversion runs inside the try.
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.empty()) return Node::Null(converter.At(YAML::Mark::null_mark()));
-    if (docs.size() > 1) {
-      converter.Fail(converter.At(docs[1].Mark()), placement.path,
-                     "only one document is supported, found " + std::to_string(docs.size()));
+    const std::string owned(text);
+    const DocumentScan scan = ScanDocuments(owned);
+    if (scan.stuck) {
+      const YAML::Mark& at = *scan.stuck;
+      const std::string token =
+          at.pos >= 0 && static_cast<size_t>(at.pos) < owned.size() ? owned.substr(at.pos, 1) : "";
+      converter.Fail(converter.At(at), placement.path,
+                     "did not find expected node content (found \"" + token + "\")");
       return std::nullopt;
     }
-    Node root = converter.Convert(docs[0], placement.path, nullptr);
+    if (scan.count == 0) return Node::Null(converter.At(YAML::Mark::null_mark()));
+    if (scan.count > 1) {
+      converter.Fail(converter.At(scan.second.value_or(YAML::Mark::null_mark())), placement.path,
+                     "only one document is supported, found " + std::to_string(scan.count));
+      return std::nullopt;
+    }
+    // One document, and the scan saw it end: Load parses exactly that document once.
+    const YAML::Node doc = YAML::Load(owned);
+    Node root = converter.Convert(doc, placement.path, nullptr);
     if (converter.failed()) return std::nullopt;
     return root;
   } catch (const YAML::Exception& e) {

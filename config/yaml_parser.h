@@ -4,7 +4,9 @@
 // Node with 1-based locations on every node and map key, remembers whether each scalar was
 // plain or not (quoted, block literal, `!!str`), and turns every exception into an Error
 // "yaml: ..." at the offending line:col. It also refuses what yaml-cpp lets through: a duplicate
-// key in one map (error at the second key), a non-scalar key, and a second document.
+// key in one map (error at the second key), a non-scalar key, and a second document; and a
+// token yaml-cpp 0.7 would loop on forever (a stray `,` as a document) is an error at that
+// token instead.
 //
 //   Errors errors;
 //   std::optional<Node> root = ParseYaml("a: 1\n", YamlPlacement{.file = "config.yaml"}, errors);

@@ -423,3 +423,59 @@ TEST(ConfigLoadHostile, ExpandedAliasBombsShareOneBudget) {
 
 }  // namespace
 }  // namespace otlpd::config
+
+namespace otlpd::config {
+namespace {
+
+// Found by config_fuzzer (hang, then out of memory): yaml-cpp 0.7's LoadAll never returns on a
+// document that is a stray `,` (it appends null documents forever). The loader now finds that
+// token before anything is built and reports it. Without the fix each of these never returns,
+// which the CTest TIMEOUT of this executable turns into a failure.
+TEST(ConfigLoadHostile, StrayCommaDocumentIsAnErrorNotAHang) {
+  Errors errors;
+  LoadResult r = LoadText(",", {}, errors);
+  EXPECT_EQ(errors.ToString(),
+            "c.yaml:1:1: yaml: did not find expected node content (found \",\")\n");
+  EXPECT_TRUE(r.root.IsMap());
+
+  Errors later;  // after a comment and blank lines the location still points at the comma
+  LoadText("# otlpd\n\n  ,\n", {}, later);
+  ASSERT_EQ(later.size(), 1u) << later.ToString();
+  EXPECT_EQ(later.errors()[0].location.line, 3);
+  EXPECT_EQ(later.errors()[0].location.column, 3);
+}
+
+TEST(ConfigLoadHostile, StrayCommaInSetOrVariableDoesNotHang) {
+  Node root = Node::Map(Location{"c.yaml", 1, 1});
+  Errors set_errors;
+  ApplySet(root, "processors.batch=,", set_errors);
+  ASSERT_EQ(set_errors.size(), 1u) << set_errors.ToString();
+  EXPECT_EQ(set_errors.errors()[0].location.file, "--set");
+  EXPECT_EQ(set_errors.errors()[0].path, "processors::batch");
+  EXPECT_THAT(set_errors.errors()[0].message, HasSubstr("did not find expected node content"));
+
+  // A value that is wholly one variable is re-typed as YAML; "," is not YAML, so it stays text.
+  Errors env_errors;
+  LoadResult r = LoadText("sep: ${SEP}\nfallback: ${env:UNSET_SEP:-,}\n", {{"SEP", ","}},
+                          env_errors);
+  EXPECT_TRUE(env_errors.empty()) << env_errors.ToString();
+  ASSERT_TRUE(r.root.Find("sep") != nullptr);
+  EXPECT_EQ(r.root.Find("sep")->scalar(), ",");
+  ASSERT_TRUE(r.root.Find("fallback") != nullptr);
+  EXPECT_EQ(r.root.Find("fallback")->scalar(), ",");
+}
+
+TEST(ConfigLoadHostile, DocumentCountIsStillExact) {
+  Errors three;
+  LoadText("a: 1\n---\nb: 2\n---\nc: 3\n", {}, three);
+  ASSERT_EQ(three.size(), 1u) << three.ToString();
+  EXPECT_THAT(three.errors()[0].message, HasSubstr("only one document is supported, found 3"));
+
+  Errors ended;  // an explicit end marker closes the one document
+  LoadResult r = LoadText("---\na: 1\n...\n", {}, ended);
+  EXPECT_TRUE(ended.empty()) << ended.ToString();
+  EXPECT_TRUE(r.root.Find("a") != nullptr);
+}
+
+}  // namespace
+}  // namespace otlpd::config
