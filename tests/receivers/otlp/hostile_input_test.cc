@@ -233,9 +233,14 @@ TEST_F(HostileInputTest, OversizedOrCountlessHeadersGet431) {
 TEST_F(HostileInputTest, OversizedGrpcMetadataIsRefused) {
   const grpc::Status g = GrpcExport(MakeTraces(1).request(), {{"x-big", std::string(64 * 1024, 'a')}});
   EXPECT_EQ(g.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << g.error_message();
-  // gRPC may drop the connection the oversized call came on; a client reconnects, and the
-  // server takes the next call (wait_for_ready: do not fail while the channel reconnects).
-  auto stub = collector::trace::v1::TraceService::NewStub(channel_);
+  // gRPC may drop the connection the oversized call came on, and a call started on the old
+  // channel can still land on the closing socket (UNAVAILABLE "Socket closed", which a real
+  // client retries). The server must take the next call: make it on a fresh connection.
+  grpc::ChannelArguments own_connection;  // channels share connections unless told not to
+  own_connection.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto fresh = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(h.grpc_port()),
+                                         grpc::InsecureChannelCredentials(), own_connection);
+  auto stub = collector::trace::v1::TraceService::NewStub(fresh);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + 10s);
   ctx.set_wait_for_ready(true);
