@@ -79,8 +79,6 @@ Status OtlpHttpSender<B>::Start(Host& host) {
 
 template <class B>
 StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::Encode(B batch) {
-  helper::EncodedRequest out;
-  out.items = batch.ItemCount();
   std::string body;
   if (cfg_.encoding == Encoding::kJson) {
     StatusOr<std::string> json = PrintOtlpJson(batch.request());
@@ -89,14 +87,7 @@ StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::Encode(B batch) {
   } else if (!batch.request().SerializeToString(&body)) {
     return InternalError("cannot serialise the export request");
   }
-  if (cfg_.compression == Compression::kNone) {
-    out.payload = std::move(body);
-  } else {
-    StatusOr<std::string> compressed = Compress(cfg_.compression, body, cfg_.compression_level);
-    if (!compressed.ok()) return compressed.status();
-    out.payload = std::move(*compressed);
-  }
-  return out;
+  return Compressed(std::move(body), batch.ItemCount());
 }
 
 template <class B>
@@ -105,13 +96,19 @@ StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::EncodeSerialized(std::string
   if (cfg_.encoding == Encoding::kJson) {
     return helper::Sender<B>::EncodeSerialized(std::move(protobuf), items);
   }
+  return Compressed(std::move(protobuf), items);
+}
+
+template <class B>
+StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::Compressed(std::string body,
+                                                               int64_t items) const {
   helper::EncodedRequest out;
   out.items = items;
   if (cfg_.compression == Compression::kNone) {
-    out.payload = std::move(protobuf);
+    out.payload = std::move(body);
     return out;
   }
-  StatusOr<std::string> compressed = Compress(cfg_.compression, protobuf, cfg_.compression_level);
+  StatusOr<std::string> compressed = Compress(cfg_.compression, body, cfg_.compression_level);
   if (!compressed.ok()) return compressed.status();
   out.payload = std::move(*compressed);
   return out;

@@ -47,6 +47,9 @@ class OtlpHttpSender final : public helper::Sender<B> {
   const std::string& url() const { return url_; }
 
  private:
+  // The request whose uncompressed body is `body`, compressed as configured: the last step of
+  // both Encode and EncodeSerialized.
+  StatusOr<helper::EncodedRequest> Compressed(std::string body, int64_t items) const;
   helper::SendResult Attempt(const helper::EncodedRequest& request,
                              const helper::AttemptContext& ctx);
 
