@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -70,6 +71,19 @@ class BoundedOutput {
   void Commit(size_t n) {
     used_ += n;
     produced_ += n;
+  }
+  // Copies `n` bytes to the end of the output; false once they would pass the cap.
+  bool Append(const char* data, size_t n) {
+    while (n > 0) {
+      const auto [space, space_size] = Space();
+      if (space_size == 0) return false;
+      const size_t k = std::min(n, space_size);
+      std::memcpy(space, data, k);
+      Commit(k);
+      data += k;
+      n -= k;
+    }
+    return true;
   }
   size_t produced() const { return produced_; }
 
@@ -193,18 +207,22 @@ StatusOr<std::string> Unzstd(std::string_view in, size_t max_out) {
     hint = std::min(claimed, SaturatingMul(in.size(), 256));
   }
   BoundedOutput out(max_out, hint);
+  // libzstd checks a block more strictly when it decodes straight into the caller's buffer than
+  // when the buffer is too small for the block and it goes through its own (fuzzing found frames
+  // accepted under a 64-byte limit and refused as corrupt under 129). Decoding into a scratch
+  // buffer that always holds a whole block makes the answer the same for every limit; the limit
+  // only decides whether the result is too large. The copy costs little next to the decoding.
+  const size_t scratch_size = ZSTD_DStreamOutSize();
+  const auto scratch = std::make_unique_for_overwrite<char[]>(scratch_size);
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   for (;;) {
-    const auto [space, space_size] = out.Space();
-    if (space_size == 0) return TooBig(max_out);
-    ZSTD_outBuffer output{space, space_size, 0};
+    ZSTD_outBuffer output{scratch.get(), scratch_size, 0};
     const size_t ret = ZSTD_decompressStream(dctx.get(), &output, &input);
     if (ZSTD_isError(ret)) return Corrupt("zstd", ZSTD_getErrorName(ret));
-    out.Commit(output.pos);
-    if (out.produced() > max_out) return TooBig(max_out);
+    if (!out.Append(scratch.get(), output.pos) || out.produced() > max_out) return TooBig(max_out);
     if (input.pos == input.size) {
       // ret == 0: the last frame is complete. Otherwise the decoder either holds more output
-      // (the output space is full: get more and flush it) or needs input that will never come.
+      // (the scratch is full: flush again) or needs input that will never come.
       if (ret == 0) return out.Take();
       if (output.pos < output.size) return Corrupt("zstd", "unexpected end of stream");
     }

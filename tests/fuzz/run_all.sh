@@ -38,7 +38,9 @@ for target in "${targets[@]}"; do
   if ! timeout --signal=KILL $((seconds + 180)) \
        "$binary" "${args[@]}" "$scratch" "$here/corpus/$name" >"$log" 2>&1; then
     echo "FINDING in $target; the input is in $findings:" >&2
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | head -5 >&2 || true
+    # The report's first lines and the first frames in this project's code say what broke.
+    grep -E '(ERROR:|^SUMMARY|runtime error)' "$log" | head -5 >&2 || true
+    grep -E '^ +#[0-9]+ .* /.*\.(cc|h):[0-9]+' "$log" | grep -v '/usr/' | head -3 >&2 || true
     exit 1
   fi
   grep -E '^stat::number_of_executed_units' "$log" | sed "s/^/   /"

@@ -248,6 +248,21 @@ TEST(DecompressTest, ZstdFramesConcatenate) {
   EXPECT_EQ(*Decompress(Compression::kZstd, *a + *b, 100), "hello world");
 }
 
+// Found by compression_fuzzer: three small frames whose damage libzstd notices only when it
+// decodes into a buffer that holds the whole block. The answer must not depend on the limit.
+TEST(DecompressTest, ZstdAnswerDoesNotDependOnTheLimit) {
+  const std::string frames(
+      "\x28\xb5\x2f\xfd\x00\x00\x29\x00\x00\x01\x00\x00\x00\x40\x28\xb5\x2f\xfd\x00"
+      "\x00\x29\x00\x00\x00\x00\x00\x00\x40\x28\xb5\x2f\xfd\x21\x00\x60\x01\x00\x00",
+      38);
+  for (size_t limit : {size_t{64}, size_t{129}, size_t{1} << 20}) {
+    SCOPED_TRACE(limit);
+    const Status s = Decompress(Compression::kZstd, frames, limit).status();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr("invalid zstd data"));
+  }
+}
+
 TEST(DecompressTest, CorruptInputNamesTheEncoding) {
   const std::string garbage = "this is not compressed at all";
   const std::string text = RandomishText(5000);
@@ -311,7 +326,8 @@ TEST(DecompressTest, ZstdBombIsRefusedFastWithLittleMemory) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "decompressed body exceeds 4194304 bytes");
-  EXPECT_LE(peak, static_cast<int64_t>(kLimit + 64 * 1024)) << "allocated " << peak << " bytes";
+  // The decoder writes through a fixed block-sized (128 KiB) scratch buffer; see Unzstd.
+  EXPECT_LE(peak, static_cast<int64_t>(kLimit + 192 * 1024)) << "allocated " << peak << " bytes";
   EXPECT_LT(elapsed, std::chrono::milliseconds(500));
 }
 
