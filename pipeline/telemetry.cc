@@ -1,6 +1,17 @@
 #include "pipeline/telemetry.h"
 
+#include <atomic>
+
+#include <spdlog/spdlog.h>
+
 namespace otlpd {
+
+void ReportUndecodableEncodedBatch(std::string_view type_name, size_t size) {
+  static std::atomic<bool> reported{false};
+  if (reported.exchange(true)) return;
+  spdlog::error("internal error: a checked {} of {} bytes did not decode; it is dropped. Please "
+                "report this with the sending client's name and version.", type_name, size);
+}
 
 int64_t CountItems(const TraceRequest& request) {
   int64_t n = 0;

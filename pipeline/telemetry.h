@@ -1,11 +1,22 @@
 // TracesBatch / MetricsBatch / LogsBatch: one OTLP export request and the client metadata that
 // came with it, travelling through the pipeline with exactly one owner.
 //
+// A batch holds its request in one of two forms, and converts only when asked:
+//   - encoded: the protobuf wire bytes as a receiver got them, already checked by
+//     ScanEncodedRequest (well-formed, valid UTF-8, ID lengths) and counted. Stages that can work
+//     on bytes (export, batching, the persistent queue, the wire-level filter and resource
+//     steps) never build message objects, which is most of the CPU a collector spends;
+//   - decoded: the generated protobuf message. request() decodes on first use and keeps the
+//     bytes (both stay equal); mutable_request() decodes and drops the bytes, which the caller
+//     is about to make stale.
+//
 // Move-only: a batch moves into Consumer::Consume() and the caller's object is empty after the
 // call. Clone() is the only copy, used by fan-out for all but the last consumer. The owner may
 // mutate the request in place.
 //
 //   TracesBatch batch(std::move(request));
+//   TracesBatch wire = TracesBatch::FromEncoded(std::move(body), spans);   // from a receiver
+//   if (batch.is_encoded()) Send(batch.encoded()); else Send(batch.request());
 //   batch.set_metadata(std::move(headers));   // from include_metadata
 //   int64_t spans = batch.ItemCount();
 //   Status s = next.Consume(std::move(batch));
@@ -14,7 +25,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -27,6 +40,10 @@ namespace otlpd {
 // are lower case. Shared and immutable: clones and split batches point to the same map.
 using ClientMetadata = std::map<std::string, std::vector<std::string>>;
 
+// Called when bytes that ScanEncodedRequest accepted do not decode: a bug, not bad input (the
+// scan is fuzzed against the decoder). Logs it once per process; the batch reads as empty.
+void ReportUndecodableEncodedBatch(std::string_view type_name, size_t size);
+
 template <class Request>
 class Batch {
  public:
@@ -35,22 +52,72 @@ class Batch {
   explicit Batch(Request&& request) : request_(std::make_unique<Request>(std::move(request))) {}
   explicit Batch(std::unique_ptr<Request> request) : request_(std::move(request)) {}
 
+  // A batch over wire bytes that ScanEncodedRequest (pipeline/otlp_wire.h) accepted, with the
+  // item count it returned. Nothing is decoded until someone asks for request().
+  static Batch FromEncoded(std::string bytes, int64_t items) {
+    Batch b(std::unique_ptr<Request>(nullptr));
+    b.encoded_ = std::move(bytes);
+    b.encoded_items_ = items;
+    return b;
+  }
+
   Batch(Batch&&) noexcept = default;
   Batch& operator=(Batch&&) noexcept = default;
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
-  // A deep copy of the request; the metadata is shared.
+  // A deep copy; the metadata is shared. An encoded batch copies only its bytes.
   [[nodiscard]] Batch Clone() const {
-    Batch copy(std::make_unique<Request>(*request_));
+    Batch copy = encoded_ ? FromEncoded(*encoded_, encoded_items_)
+                          : Batch(std::make_unique<Request>(*request_));
     copy.metadata_ = metadata_;
     return copy;
   }
 
-  const Request& request() const { return *request_; }
-  Request& mutable_request() { return *request_; }
-  // Hands the request over; the batch is empty afterwards.
-  std::unique_ptr<Request> TakeRequest() { return std::move(request_); }
+  // True while the wire bytes are current (they may also have been decoded by request()).
+  bool is_encoded() const { return encoded_.has_value(); }
+  // The wire bytes; only when is_encoded().
+  const std::string& encoded() const { return *encoded_; }
+  // Replaces the request with new wire bytes and their item count, e.g. after a wire-level edit.
+  // The bytes must be as valid as ScanEncodedRequest demands.
+  void set_encoded(std::string bytes, int64_t items) {
+    request_.reset();
+    encoded_ = std::move(bytes);
+    encoded_items_ = items;
+  }
+  // Hands the wire bytes over (only when is_encoded()); the batch is empty afterwards.
+  std::string TakeEncoded() {
+    std::string out = std::move(*encoded_);
+    encoded_.reset();
+    request_ = std::make_unique<Request>();
+    return out;
+  }
+  // The protobuf encoding of the request, whichever form the batch holds: the bytes themselves
+  // when encoded, else serialised into `*scratch`. Valid while the batch and `scratch` are.
+  std::string_view Serialized(std::string* scratch) const {
+    if (encoded_) return *encoded_;
+    scratch->clear();
+    request_->SerializeToString(scratch);
+    return *scratch;
+  }
+
+  // The decoded request (decoded now if the batch is encoded; the bytes are kept).
+  const Request& request() const {
+    Decode();
+    return *request_;
+  }
+  // The decoded request, for changes: the wire bytes are dropped.
+  Request& mutable_request() {
+    Decode();
+    encoded_.reset();
+    return *request_;
+  }
+  // Hands the decoded request over; the batch is empty afterwards.
+  std::unique_ptr<Request> TakeRequest() {
+    Decode();
+    encoded_.reset();
+    return std::move(request_);
+  }
 
   // Spans, metric data points or log records in the request.
   int64_t ItemCount() const;
@@ -65,7 +132,20 @@ class Batch {
   const std::shared_ptr<const ClientMetadata>& shared_metadata() const { return metadata_; }
 
  private:
-  std::unique_ptr<Request> request_;
+  void Decode() const {
+    if (request_) return;
+    request_ = std::make_unique<Request>();
+    if (encoded_ && !request_->ParseFromString(*encoded_)) {
+      ReportUndecodableEncodedBatch(Request::descriptor()->full_name(), encoded_->size());
+      request_->Clear();
+    }
+  }
+
+  // At least one of the two is set. Both are set after request() on an encoded batch; they
+  // then describe the same request. Mutable: decoding on a const read is a cache fill.
+  mutable std::unique_ptr<Request> request_;
+  std::optional<std::string> encoded_;
+  int64_t encoded_items_ = 0;
   std::shared_ptr<const ClientMetadata> metadata_;
 };
 
@@ -84,7 +164,7 @@ int64_t CountItems(const LogsRequest& request);
 
 template <class Request>
 int64_t Batch<Request>::ItemCount() const {
-  return CountItems(*request_);
+  return encoded_ ? encoded_items_ : CountItems(*request_);
 }
 
 template <class Request>
