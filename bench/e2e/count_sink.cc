@@ -8,13 +8,19 @@
 //   count_sink --free-port     # prints a free loopback port and exits (for collectors' configs)
 //
 // One thread per connection (an exporter opens a handful), so a slow answer never stalls the
-// others; connections beyond kMaxConnections are closed at once.
+// others; connections beyond kMaxConnections are closed at once. SIGTERM or SIGINT stops it:
+// the listener and every open connection are shut down and all threads joined before it exits.
+#include <sys/socket.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
+#include <vector>
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange
 
 #include <boost/asio.hpp>
@@ -39,6 +45,10 @@ std::atomic<int64_t> g_requests{0};
 std::atomic<int64_t> g_bad{0};
 std::atomic<int64_t> g_bytes{0};
 std::atomic<int> g_connections{0};
+
+// The sockets of open connections, so that a stop can shut them down and wake their readers.
+std::mutex g_open_mu;
+std::unordered_set<int> g_open;
 
 std::string StatsJson() {
   return "{\"spans\":" + std::to_string(g_spans.load()) +
@@ -69,6 +79,10 @@ int Accept(const http::request<http::string_body>& req) {
 }
 
 void Serve(tcp::socket socket) {
+  {
+    std::lock_guard lock(g_open_mu);
+    g_open.insert(socket.native_handle());
+  }
   beast::flat_buffer buffer;
   beast::error_code ec;
   for (;;) {
@@ -97,8 +111,25 @@ void Serve(tcp::socket socket) {
     http::write(socket, res, ec);
     if (ec || !req.keep_alive()) break;
   }
+  {
+    std::lock_guard lock(g_open_mu);
+    g_open.erase(socket.native_handle());
+  }
   socket.shutdown(tcp::socket::shutdown_both, ec);
   --g_connections;
+}
+
+void AcceptLoop(asio::io_context& io, tcp::acceptor& acceptor, std::vector<std::thread>& threads) {
+  for (;;) {
+    tcp::socket socket(io);
+    beast::error_code ec;
+    acceptor.accept(socket, ec);
+    if (ec == asio::error::invalid_argument || ec == asio::error::bad_descriptor) return;  // stop
+    if (ec) continue;
+    if (g_connections.load() >= kMaxConnections) continue;  // closes it
+    ++g_connections;
+    threads.emplace_back(Serve, std::move(socket));
+  }
 }
 
 }  // namespace
@@ -111,16 +142,26 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::signal(SIGPIPE, SIG_IGN);
+  // Every thread inherits the blocked stop signals; main waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::cout << "count_sink listening on 127.0.0.1:" << acceptor.local_endpoint().port()
             << std::endl;
-  for (;;) {
-    tcp::socket socket(io);
-    beast::error_code ec;
-    acceptor.accept(socket, ec);
-    if (ec) continue;
-    if (g_connections.load() >= kMaxConnections) continue;  // closes it
-    ++g_connections;
-    // Detached: the sink runs until it is killed, and its connection threads end with it.
-    std::thread(Serve, std::move(socket)).detach();
+  std::vector<std::thread> connection_threads;  // touched by the accept thread until it is joined
+  std::thread accept_thread(AcceptLoop, std::ref(io), std::ref(acceptor),
+                            std::ref(connection_threads));
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  // shutdown() on the listening socket wakes the blocked accept with EINVAL.
+  ::shutdown(acceptor.native_handle(), SHUT_RDWR);
+  accept_thread.join();
+  {
+    std::lock_guard lock(g_open_mu);
+    for (int fd : g_open) ::shutdown(fd, SHUT_RDWR);
   }
+  for (std::thread& t : connection_threads) t.join();
+  return 0;
 }
