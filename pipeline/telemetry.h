@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -47,8 +48,8 @@ void ReportUndecodableEncodedBatch(std::string_view type_name, size_t size);
 template <class Request>
 class Batch {
  public:
-  // An empty request.
-  Batch() : request_(std::make_unique<Request>()) {}
+  // An empty request (allocated only when someone asks for it).
+  Batch() = default;
   explicit Batch(Request&& request) : request_(std::make_unique<Request>(std::move(request))) {}
   explicit Batch(std::unique_ptr<Request> request) : request_(std::move(request)) {}
 
@@ -61,15 +62,27 @@ class Batch {
     return b;
   }
 
-  Batch(Batch&&) noexcept = default;
-  Batch& operator=(Batch&&) noexcept = default;
+  // A moved-from batch is empty (not a stale encoded one): the batch processor appends to it.
+  Batch(Batch&& other) noexcept
+      : request_(std::move(other.request_)),
+        encoded_(std::exchange(other.encoded_, std::nullopt)),
+        encoded_items_(other.encoded_items_),
+        metadata_(std::move(other.metadata_)) {}
+  Batch& operator=(Batch&& other) noexcept {
+    request_ = std::move(other.request_);
+    encoded_ = std::exchange(other.encoded_, std::nullopt);
+    encoded_items_ = other.encoded_items_;
+    metadata_ = std::move(other.metadata_);
+    return *this;
+  }
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
   // A deep copy; the metadata is shared. An encoded batch copies only its bytes.
   [[nodiscard]] Batch Clone() const {
-    Batch copy = encoded_ ? FromEncoded(*encoded_, encoded_items_)
-                          : Batch(std::make_unique<Request>(*request_));
+    Batch copy = encoded_   ? FromEncoded(*encoded_, encoded_items_)
+                 : request_ ? Batch(std::make_unique<Request>(*request_))
+                            : Batch();
     copy.metadata_ = metadata_;
     return copy;
   }
@@ -86,10 +99,11 @@ class Batch {
     encoded_items_ = items;
   }
   // Hands the wire bytes over (only when is_encoded()); the batch is empty afterwards.
+  // Keeps the string's capacity, so take-append-set_encoded grows a batch in amortised O(1).
   std::string TakeEncoded() {
     std::string out = std::move(*encoded_);
     encoded_.reset();
-    request_ = std::make_unique<Request>();
+    request_.reset();  // empty; an empty request is made only if someone asks for it
     return out;
   }
   // The protobuf encoding of the request, whichever form the batch holds: the bytes themselves
@@ -97,7 +111,7 @@ class Batch {
   std::string_view Serialized(std::string* scratch) const {
     if (encoded_) return *encoded_;
     scratch->clear();
-    request_->SerializeToString(scratch);
+    if (request_) request_->SerializeToString(scratch);
     return *scratch;
   }
 
@@ -141,8 +155,8 @@ class Batch {
     }
   }
 
-  // At least one of the two is set. Both are set after request() on an encoded batch; they
-  // then describe the same request. Mutable: decoding on a const read is a cache fill.
+  // Neither set: an empty batch (after TakeEncoded). Both set after request() on an encoded
+  // batch; they then describe the same request. Mutable: decoding on a const read is a cache fill.
   mutable std::unique_ptr<Request> request_;
   std::optional<std::string> encoded_;
   int64_t encoded_items_ = 0;
@@ -164,7 +178,8 @@ int64_t CountItems(const LogsRequest& request);
 
 template <class Request>
 int64_t Batch<Request>::ItemCount() const {
-  return encoded_ ? encoded_items_ : CountItems(*request_);
+  if (encoded_) return encoded_items_;
+  return request_ ? CountItems(*request_) : 0;
 }
 
 template <class Request>

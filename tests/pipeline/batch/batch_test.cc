@@ -80,6 +80,16 @@ TEST(BatchTest, TakeEncodedAndTakeRequestLeaveAnEmptyBatch) {
   EXPECT_EQ(CountItems(*taken), 2);
 }
 
+TEST(BatchTest, AMovedFromEncodedBatchIsEmptyNotStale) {
+  TracesBatch batch = TracesBatch::FromEncoded(TwoSpans().SerializeAsString(), 2);
+  TracesBatch moved = std::move(batch);
+  EXPECT_EQ(moved.ItemCount(), 2);
+  // NOLINTNEXTLINE(bugprone-use-after-move): the moved-from state is what is tested
+  EXPECT_FALSE(batch.is_encoded());
+  EXPECT_EQ(batch.ItemCount(), 0);
+  EXPECT_EQ(batch.request().resource_spans_size(), 0);
+}
+
 TEST(BatchTest, UndecodableBytesReadAsAnEmptyRequestInsteadOfCrashing) {
   // Only a scan bug could produce this; the batch must still be safe to read.
   TracesBatch batch = TracesBatch::FromEncoded(std::string("\x0a\xff", 2), 1);
