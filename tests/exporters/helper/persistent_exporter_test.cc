@@ -191,14 +191,17 @@ TEST_F(PersistentExporterTest, FullQueueRefusesWithUnavailable) {
 TEST_F(PersistentExporterTest, BatchConfigMergesOnTheReadSideWithoutHoldingDataInMemory) {
   cfg_.queue.batch = QueueBatchConfig{};
   cfg_.queue.batch->min_size = 10;
-  cfg_.queue.batch->flush_timeout = 200ms;
+  // Long enough that only min_size can trigger the send, however slow the machine.
+  cfg_.queue.batch->flush_timeout = 60s;
   auto exporter = Make();
+  sender_->CloseGate();  // the merged send is held open, so nothing is acked while we look
   ASSERT_TRUE(exporter->Start(host_).ok());
   ASSERT_TRUE(exporter->Consume(MakeTraces(4)).ok());
   EXPECT_EQ(storage_.Pending(kLog), 1);  // in the log, not in a batcher
   ASSERT_TRUE(exporter->Consume(MakeTraces(6)).ok());
-  EXPECT_EQ(storage_.Pending(kLog), 2);
   ASSERT_TRUE(sender_->WaitForAttempts(1, kWait));
+  EXPECT_EQ(storage_.Pending(kLog), 2) << "records are acked only after the send";
+  sender_->OpenGate();
   ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
   const auto attempts = sender_->Attempts();
   ASSERT_THAT(attempts, SizeIs(1));
