@@ -5,8 +5,11 @@
 // Byte appending does not merge a resource identical to the previous one (AppendRequest on
 // objects does; the Go collector does not either), so these tests compare what a backend sees,
 // item by item with its resource and scope, rather than the shape of the resource lists.
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -281,6 +284,43 @@ TEST(EncodedBatchTest, MixedDecodedAndEncodedInput) {
   EXPECT_EQ(all[0], "json/test-scope/span-0");
   EXPECT_EQ(all[3], "grpc/test-scope/span-0");
   EXPECT_EQ(all[11], "json2/test-scope/span-4");
+}
+
+// Concurrent producers of mixed forms: every span arrives exactly once, in chunks of at most
+// send_batch_max_size, each decodable with the item count it claims.
+TEST(EncodedBatchTest, ConcurrentProducersLoseNothing) {
+  Env env;
+  Config cfg;
+  cfg.send_batch_size = 50;
+  cfg.send_batch_max_size = 64;
+  cfg.timeout = 200ms;
+  SinkConsumer<TracesBatch> sink;
+  BatchProcessor<TracesBatch> p(env.settings, cfg, sink);
+  ASSERT_TRUE(p.Start(env.host).ok());
+  constexpr int kThreads = 4;
+  constexpr int kRequests = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int i = 0; i < kRequests; ++i) {
+        TracesBatch b = MakeTraces(3, "t" + std::to_string(t) + "r" + std::to_string(i));
+        if (!p.Consume(t == 0 ? std::move(b) : Encoded(b)).ok()) ++failures;  // t0: "JSON"
+        if (i % 50 == 0) env.clock.Advance(100ms);
+      }
+    });
+  }
+  for (auto& t : producers) t.join();
+  EXPECT_TRUE(p.Shutdown(std::chrono::steady_clock::now() + kWait).ok());
+  EXPECT_EQ(failures.load(), 0);
+  const Received<TracesBatch> r = Collect(sink);
+  std::map<std::string, int> seen;
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    EXPECT_LE(r.sizes[i], 64);
+    for (const std::string& item : r.items[i]) ++seen[item];
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kThreads * kRequests * 3));
+  for (const auto& [item, count] : seen) EXPECT_EQ(count, 1) << item;
 }
 
 }  // namespace
