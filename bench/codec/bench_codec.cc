@@ -4,7 +4,9 @@
 //
 // - decode: protobuf parse into heap messages and into an arena;
 // - encode: serialise;
-// - batch merge/split: ten 100-span requests appended, then cut at 1024 spans;
+// - batch merge/split: ten 100-span requests appended, then cut at 1024 spans; on objects, on
+//   objects decoded from and encoded back to bytes (the path before encoded batches), and on
+//   the bytes themselves (pipeline/encoded_split.h);
 // - compress: gzip with zlib and with libdeflate, zstd, at levels with comparable ratios (each
 //   benchmark reports its ratio as a counter), and gzip decompression with zlib and libdeflate;
 // - the reference chain per span: decode, filter, resource upsert, encode, gzip (libdeflate 6),
@@ -24,6 +26,7 @@
 #include "cmd/otlpgen/request_shapes.h"
 #include "config/loader.h"
 #include "pipeline/compression.h"
+#include "pipeline/encoded_split.h"
 #include "pipeline/request_split.h"
 #include "processors/filter/config.h"
 #include "processors/filter/factory.h"
@@ -96,6 +99,65 @@ void BM_BatchMergeSplit(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1100);
 }
 BENCHMARK(BM_BatchMergeSplit);
+
+std::vector<std::string> BatchParts() {
+  std::vector<std::string> parts;
+  for (int i = 0; i < 11; ++i) {
+    parts.push_back(otlpgen::MakeTraceRequest(100, static_cast<uint64_t>(i)).SerializeAsString());
+  }
+  return parts;
+}
+
+// The batch processor's work per span when receivers decoded every request: parse, merge, cut,
+// and serialise the head for export.
+void BM_BatchMergeSplitFromBytesViaObjects(benchmark::State& state) {
+  const std::vector<std::string> parts = BatchParts();
+  std::string out;
+  for (auto _ : state) {
+    TraceRequest pending;
+    for (const std::string& p : parts) {
+      TraceRequest req;
+      if (!req.ParseFromString(p)) std::abort();
+      AppendRequest(pending, std::move(req));
+    }
+    TraceRequest head = SplitRequest(pending, 1024);
+    out.clear();
+    benchmark::DoNotOptimize(head.SerializeToString(&out));
+  }
+  state.SetItemsProcessed(state.iterations() * 1100);
+}
+BENCHMARK(BM_BatchMergeSplitFromBytesViaObjects);
+
+// The same on encoded batches: concatenate, cut on the wire; the head is ready to send.
+void BM_BatchMergeSplitEncoded(benchmark::State& state) {
+  const std::vector<std::string> parts = BatchParts();
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<TracesBatch> copies;
+    for (const std::string& p : parts) copies.push_back(TracesBatch::FromEncoded(p, 100));
+    state.ResumeTiming();
+    TracesBatch pending;
+    for (TracesBatch& b : copies) AppendBatchKeepingBytes(pending, std::move(b));
+    TracesBatch head = SplitBatchKeepingBytes(pending, 1024);
+    benchmark::DoNotOptimize(head.encoded().data());
+  }
+  state.SetItemsProcessed(state.iterations() * 1100);
+}
+BENCHMARK(BM_BatchMergeSplitEncoded);
+
+// A cut in the middle of one 1000-span request, on the wire (what send_batch_max_size costs).
+void BM_SplitEncodedOnly(benchmark::State& state) {
+  const std::string& body = EncodedTraces();
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string rest = body;
+    int64_t items = kSpans;
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(SplitEncoded<TraceRequest>(rest, items, kSpans / 2));
+  }
+  PerSpanAndByte(state, kSpans, static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_SplitEncodedOnly);
 
 std::string ZlibGzip(const std::string& in, int level) {
   z_stream zs{};

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <utility>
 
-#include "pipeline/request_split.h"
+#include "pipeline/encoded_split.h"
 
 namespace otlpd::exporter::helper {
 
@@ -28,7 +28,7 @@ void Batcher<B>::TakeLocked(bool all, std::vector<B>& out) {
   const int64_t threshold = all ? 1 : std::max<int64_t>(cfg_.min_size, 1);
   while (items_ > 0 && items_ >= threshold) {
     if (cfg_.max_size > 0 && items_ > cfg_.max_size) {
-      out.push_back(SplitBatch(pending_, cfg_.max_size));
+      out.push_back(SplitBatchKeepingBytes(pending_, cfg_.max_size));
       items_ -= cfg_.max_size;
     } else {
       out.push_back(std::move(pending_));
@@ -46,7 +46,7 @@ void Batcher<B>::Add(B batch) {
   {
     std::lock_guard lock(mu_);
     if (items_ == 0) flush_at_ = clock_.Now() + cfg_.flush_timeout;
-    AppendBatch(pending_, std::move(batch));
+    AppendBatchKeepingBytes(pending_, std::move(batch));
     items_ += n;
     // After Shutdown nothing may stay behind: there is no flush thread any more.
     TakeLocked(/*all=*/stopping_, ready);

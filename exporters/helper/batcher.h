@@ -1,6 +1,8 @@
 // Batcher<B>: exporter-side batching (`sending_queue.batch`). Merges incoming requests and hands
 // out a batch when it holds min_size items or its oldest item has waited flush_timeout; batches
-// larger than max_size are split exactly (pipeline/request_split.h). Sizes count items.
+// larger than max_size are split exactly. Sizes count items. Encoded batches are merged and
+// split on their bytes (pipeline/encoded_split.h) and stay encoded; only when everything added
+// was decoded are the objects merged (AppendRequest).
 //
 // In otlpd the batcher sits in front of the queue, so the queue keeps holding encoded bytes and
 // its sizer counts finished batches. Client metadata does not survive merging (exporters send

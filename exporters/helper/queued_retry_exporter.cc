@@ -169,12 +169,11 @@ Status QueuedRetryExporter<B>::Consume(B batch) {
 template <class B>
 StatusOr<EncodedRequest> QueuedRetryExporter<B>::EncodeForQueue(B batch) {
   if (!queue_->durable()) return sender_->Encode(std::move(batch));
-  EncodedRequest out;
-  out.items = batch.ItemCount();
-  if (!batch.request().SerializeToString(&out.payload)) {
-    return InternalError("cannot serialise the export request");
-  }
-  return out;
+  // The record payload is OTLP protobuf: an encoded batch is stored as it came, never decoded.
+  const int64_t items = batch.ItemCount();
+  StatusOr<std::string> payload = TakeProtobuf(batch);
+  if (!payload.ok()) return payload.status();
+  return EncodedRequest{std::move(*payload), items};
 }
 
 template <class B>

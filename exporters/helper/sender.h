@@ -78,6 +78,20 @@ struct SendResult {
   std::string partial_message;
 };
 
+// The batch's request as OTLP protobuf, for a sender or queue that sends or stores exactly that:
+// the receiver's bytes themselves when the batch is encoded (moved out, never decoded, so the
+// output is byte-identical to what the client sent), else the request serialised. INTERNAL when
+// serialising fails.
+template <class B>
+StatusOr<std::string> TakeProtobuf(B& batch) {
+  if (batch.is_encoded()) return batch.TakeEncoded();
+  std::string out;
+  if (!batch.request().SerializeToString(&out)) {
+    return InternalError("cannot serialise the export request");
+  }
+  return out;
+}
+
 template <class B>
 class Sender {
  public:

@@ -181,12 +181,11 @@ Status OtlpGrpcSender<B>::Start(Host& host) {
 
 template <class B>
 StatusOr<helper::EncodedRequest> OtlpGrpcSender<B>::Encode(B batch) {
-  helper::EncodedRequest out;
-  out.items = batch.ItemCount();
-  if (!batch.request().SerializeToString(&out.payload)) {
-    return InternalError("cannot serialise the export request");
-  }
-  return out;
+  // An encoded batch goes out as the receiver's bytes, never decoded.
+  const int64_t items = batch.ItemCount();
+  StatusOr<std::string> payload = helper::TakeProtobuf(batch);
+  if (!payload.ok()) return payload.status();
+  return helper::EncodedRequest{std::move(*payload), items};
 }
 
 template <class B>

@@ -79,15 +79,13 @@ Status OtlpHttpSender<B>::Start(Host& host) {
 
 template <class B>
 StatusOr<helper::EncodedRequest> OtlpHttpSender<B>::Encode(B batch) {
-  std::string body;
-  if (cfg_.encoding == Encoding::kJson) {
-    StatusOr<std::string> json = PrintOtlpJson(batch.request());
-    if (!json.ok()) return json.status();
-    body = std::move(*json);
-  } else if (!batch.request().SerializeToString(&body)) {
-    return InternalError("cannot serialise the export request");
-  }
-  return Compressed(std::move(body), batch.ItemCount());
+  const int64_t items = batch.ItemCount();
+  // JSON needs the objects (decoded here if the batch is encoded); protobuf goes out as the
+  // receiver's bytes when there are any.
+  StatusOr<std::string> body = cfg_.encoding == Encoding::kJson ? PrintOtlpJson(batch.request())
+                                                                : helper::TakeProtobuf(batch);
+  if (!body.ok()) return body.status();
+  return Compressed(std::move(*body), items);
 }
 
 template <class B>

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "pipeline/logging.h"
-#include "pipeline/request_split.h"
+#include "pipeline/encoded_split.h"
 
 namespace otlpd::processor::batch {
 namespace {
@@ -155,7 +155,7 @@ void BatchProcessor<B>::TakeChunksLocked(Shard& shard, int64_t threshold,
   const int64_t max = cfg_.send_batch_max_size;
   while (shard.items > 0 && shard.items >= threshold) {
     if (max > 0 && shard.items > max) {
-      out.push_back({SplitBatch(shard.pending, max), max});
+      out.push_back({SplitBatchKeepingBytes(shard.pending, max), max});
       shard.items -= max;
     } else {
       out.push_back({std::move(shard.pending), shard.items});
@@ -248,7 +248,7 @@ Status BatchProcessor<B>::Consume(B batch) {
         cv_.notify_one();
       }
     } else {
-      AppendBatch(shard.pending, std::move(batch));
+      AppendBatchKeepingBytes(shard.pending, std::move(batch));
     }
     shard.items += n;
     // Size trigger. The full chunks are sent right here, on the caller's thread, outside the

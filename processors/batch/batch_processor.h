@@ -1,7 +1,8 @@
 // BatchProcessor<B>: the batch processor (YAML type "batch"). Collects requests into batches of
 // about send_batch_size items, one batch per distinct combination of the configured client
 // metadata values, and sends a batch when it reaches send_batch_size or its oldest item has
-// waited `timeout`. Larger batches are split into exactly send_batch_max_size items.
+// waited `timeout`. Larger batches are split into exactly send_batch_max_size items. Encoded
+// batches are appended and split on their bytes (pipeline/encoded_split.h), never decoded.
 //
 //   processor::batch::Config cfg;                  // send_batch_size 8192, timeout 200ms
 //   BatchProcessor<TracesBatch> batch(settings, cfg, exporter);

@@ -94,6 +94,23 @@ TEST(DebugExporterTest, DetailedWritesTheFullDump) {
   EXPECT_THAT(lines[1], HasSubstr("NumberDataPoints #1\n"));
 }
 
+// The debug exporter formats objects: an encoded batch (a receiver's bytes) is decoded on the
+// way and prints exactly like the decoded one.
+TEST(DebugExporterTest, EncodedBatchPrintsLikeTheDecodedOne) {
+  Env decoded_env;
+  Env encoded_env;
+  DebugExporter<MetricsBatch> decoded(decoded_env.settings, WithVerbosity(Verbosity::kDetailed));
+  DebugExporter<MetricsBatch> encoded(encoded_env.settings, WithVerbosity(Verbosity::kDetailed));
+  const MetricsBatch batch = otlpd::testing::MakeMetrics(2);
+  EXPECT_TRUE(decoded.Consume(batch.Clone()).ok());
+  EXPECT_TRUE(encoded
+                  .Consume(MetricsBatch::FromEncoded(batch.request().SerializeAsString(),
+                                                     batch.ItemCount()))
+                  .ok());
+  ASSERT_EQ(Messages(encoded_env).size(), 2u);
+  EXPECT_EQ(Messages(encoded_env), Messages(decoded_env));
+}
+
 TEST(DebugExporterTest, NothingIsFormattedWhenInfoIsOff) {
   Env env;
   env.settings.logger->set_level(spdlog::level::warn);

@@ -11,6 +11,7 @@
 #include "exporters/otlp_grpc/factory.h"
 #include "exporters/otlp_grpc/grpc_status.h"
 #include "pipeline/self_metrics.h"
+#include "tests/exporters/helper/encoded_traces.h"
 #include "tests/exporters/helper/exporter_test_util.h"
 #include "tests/exporters/otlp_grpc/fake_trace_service.h"
 #include "tests/support/fake_http_server.h"
@@ -27,6 +28,7 @@ using otlpd::testing::FakeHost;
 using otlpd::testing::FakeTraceServer;
 using otlpd::testing::LogCapture;
 using otlpd::testing::MakeTraces;
+using otlpd::testing::NonCanonicalTraces;
 using otlpd::testing::ObservedClock;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -106,6 +108,28 @@ TEST_F(OtlpGrpcExporterTest, ExportsTheRequestWithHeaders) {
   EXPECT_TRUE(MessageDifferencer::Equals(received.request, original));
   EXPECT_EQ(received.metadata.find("x-tenant")->second, "acme");
   EXPECT_THAT(received.metadata.find("user-agent")->second, HasSubstr("otlpd/"));
+  EXPECT_EQ(Count("otelcol_exporter_sent_spans"), 3);
+}
+
+// An encoded batch (a receiver's bytes) is the message body as it is: Encode does not decode it,
+// and the backend receives the request it describes.
+TEST_F(OtlpGrpcExporterTest, EncodedBatchIsSentAsTheReceiversBytes) {
+  OtlpGrpcSender<TracesBatch> sender(Settings(), cfg_);
+  TracesBatch batch = NonCanonicalTraces(3);
+  const std::string bytes = batch.encoded();
+  StatusOr<helper::EncodedRequest> encoded = sender.Encode(std::move(batch));
+  ASSERT_TRUE(encoded.ok()) << encoded.status().ToString();
+  EXPECT_EQ(encoded->payload, bytes);
+  EXPECT_EQ(encoded->items, 3);
+
+  StartServer();
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  ASSERT_TRUE(exporter->Consume(NonCanonicalTraces(3)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(server_->Requests().at(0).request,
+                                         MakeTraces(3).request()));
   EXPECT_EQ(Count("otelcol_exporter_sent_spans"), 3);
 }
 

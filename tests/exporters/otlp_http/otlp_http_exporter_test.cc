@@ -13,6 +13,7 @@
 #include "pipeline/compression.h"
 #include "pipeline/otlp_json.h"
 #include "pipeline/self_metrics.h"
+#include "tests/exporters/helper/encoded_traces.h"
 #include "tests/exporters/helper/exporter_test_util.h"
 #include "tests/support/fake_http_server.h"
 #include "tests/support/telemetry_builders.h"
@@ -30,6 +31,7 @@ using otlpd::testing::FakeHttpServer;
 using otlpd::testing::LogCapture;
 using otlpd::testing::MakeMetrics;
 using otlpd::testing::MakeTraces;
+using otlpd::testing::NonCanonicalTraces;
 using otlpd::testing::ObservedClock;
 using otlpd::testing::RecordedRequest;
 using ::testing::HasSubstr;
@@ -154,6 +156,53 @@ TEST_F(OtlpHttpExporterTest, SendsJsonWithZstd) {
   EXPECT_EQ(r.Header("content-type"), "application/json");
   EXPECT_EQ(r.Header("content-encoding"), "zstd");
   EXPECT_TRUE(MessageDifferencer::Equals(BodyAsTraces(r), original));
+}
+
+// An encoded batch (a receiver's bytes) goes out as exactly those bytes: never decoded.
+TEST_F(OtlpHttpExporterTest, EncodedBatchIsSentAsTheReceiversBytes) {
+  StartServer();
+  cfg_.compression = Compression::kNone;
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  TracesBatch batch = NonCanonicalTraces(3);
+  const std::string bytes = batch.encoded();
+  ASSERT_TRUE(exporter->Consume(std::move(batch)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  const RecordedRequest r = server_->Requests().at(0);
+  EXPECT_EQ(r.Header("content-type"), "application/x-protobuf");
+  EXPECT_EQ(r.body, bytes);
+  EXPECT_EQ(Count("otelcol_exporter_sent_spans"), 3);
+}
+
+TEST_F(OtlpHttpExporterTest, EncodedBatchIsGzippedAsItCame) {
+  StartServer();
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  TracesBatch batch = NonCanonicalTraces(3);
+  const std::string bytes = batch.encoded();
+  ASSERT_TRUE(exporter->Consume(std::move(batch)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  const RecordedRequest r = server_->Requests().at(0);
+  EXPECT_EQ(r.Header("content-encoding"), "gzip");
+  StatusOr<std::string> plain = Decompress(Compression::kGzip, r.body, 64 << 20);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(*plain, bytes);
+}
+
+// JSON needs the objects: the encoded batch is decoded, and the JSON says the same.
+TEST_F(OtlpHttpExporterTest, EncodedBatchAsJsonIsDecodedFirst) {
+  StartServer();
+  cfg_.encoding = Encoding::kJson;
+  auto exporter = Make();
+  ASSERT_TRUE(exporter->Start(host_).ok());
+  ASSERT_TRUE(exporter->Consume(NonCanonicalTraces(2)).ok());
+  ASSERT_TRUE(server_->WaitForRequests(1, kWait));
+  ASSERT_TRUE(exporter->Shutdown(clock_.Now() + 10s).ok());
+  const RecordedRequest r = server_->Requests().at(0);
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  EXPECT_TRUE(MessageDifferencer::Equals(BodyAsTraces(r), MakeTraces(2).request()));
 }
 
 TEST_F(OtlpHttpExporterTest, MetricsWithoutCompressionGoToTheMetricsPath) {
