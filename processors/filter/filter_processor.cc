@@ -1,5 +1,6 @@
 #include "processors/filter/filter_processor.h"
 
+#include <string>
 #include <utility>
 
 #include "pipeline/logging.h"
@@ -145,6 +146,7 @@ FilterTracesProcessor::FilterTracesProcessor(const CreateSettings& settings,
                                              TracesConsumer& next)
     : core_(settings, std::move(conditions), "otelcol_processor_filter_spans.filtered",
             "Number of spans dropped by the filter processor"),
+      encoded_(core_.conditions()),
       next_(next) {}
 
 Status FilterTracesProcessor::Consume(TracesBatch batch) {
@@ -152,6 +154,20 @@ Status FilterTracesProcessor::Consume(TracesBatch batch) {
   if (c == nullptr) return next_.Consume(std::move(batch));
   const ConditionGroup& resource_group = c->group(Level::kResource);
   const ConditionGroup& scope_group = c->group(Level::kScope);
+  if (batch.is_encoded() && encoded_.usable()) {
+    ConditionErrors errors;
+    std::string out;
+    const EncodedTracesFilter::Result r = encoded_.Run(batch.encoded(), &errors, &out);
+    // Malformed bytes (a bug: receivers check them) fall through to the decoded path, which
+    // reports them.
+    if (!r.malformed) {
+      if (Status s = core_.Finish(errors, r.filtered); !s.ok()) return s;
+      if (r.resources_left == 0) return OkStatus();
+      if (r.changed) batch.set_encoded(std::move(out), batch.ItemCount() - r.filtered);
+      return next_.Consume(std::move(batch));
+    }
+  }
+
   const ConditionGroup& span_group = c->group(Level::kSpan);
   const ConditionGroup& event_group = c->group(Level::kSpanEvent);
 

@@ -6,6 +6,10 @@
 // into. A metric whose data points are all dropped is dropped too; a span whose events are all
 // dropped stays. If nothing is left, the request is answered OK without calling `next`.
 //
+// An encoded traces batch is filtered on its bytes when the conditions allow it
+// (encoded_traces_filter.h) and stays encoded; otherwise, and for metrics and logs, the batch is
+// decoded and filtered as objects. Both give the same result, counts and errors.
+//
 // Errors: see FilterConfig::error_mode. Counted: otelcol_processor_filter_spans.filtered,
 // ..._datapoints.filtered and ..._logs.filtered, label filter=<component ID>.
 //
@@ -21,6 +25,7 @@
 #include "pipeline/component.h"
 #include "pipeline/factory.h"
 #include "processors/filter/config.h"
+#include "processors/filter/encoded_traces_filter.h"
 
 namespace otlpd::processor::filter {
 
@@ -53,6 +58,7 @@ class FilterTracesProcessor final : public TracesProcessor {
 
  private:
   FilterCore core_;
+  const EncodedTracesFilter encoded_;  // planned once from core_'s conditions
   TracesConsumer& next_;
 };
 
