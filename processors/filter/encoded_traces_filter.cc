@@ -117,8 +117,27 @@ bool ParseOccurrences(const std::vector<std::string_view>& payloads, std::string
   return out->ParseFromString(*joined);
 }
 
-// Fills `*span` with only the fields in `mask` (whole fields, tags included, re-parsed as a
-// message: exactly what a full decode gives for those fields).
+// The singular string and bytes fields of Span: for them the last occurrence is the value, so a
+// projection can set them from the bytes without running the parser (the receiver checked
+// their UTF-8).
+constexpr uint32_t kDirectFields =
+    (1u << Span::kTraceIdFieldNumber) | (1u << Span::kSpanIdFieldNumber) |
+    (1u << Span::kTraceStateFieldNumber) | (1u << Span::kParentSpanIdFieldNumber) |
+    (1u << Span::kNameFieldNumber);
+
+void SetDirect(uint32_t number, std::string_view value, Span* span) {
+  switch (number) {
+    case Span::kTraceIdFieldNumber: span->mutable_trace_id()->assign(value); break;
+    case Span::kSpanIdFieldNumber: span->mutable_span_id()->assign(value); break;
+    case Span::kTraceStateFieldNumber: span->mutable_trace_state()->assign(value); break;
+    case Span::kParentSpanIdFieldNumber: span->mutable_parent_span_id()->assign(value); break;
+    case Span::kNameFieldNumber: span->mutable_name()->assign(value); break;
+    default: break;
+  }
+}
+
+// Fills `*span` with only the fields in `mask`, exactly as a full decode gives them: either set
+// directly (only direct fields read) or by parsing just those fields' bytes (tags included).
 bool ProjectSpan(std::string_view bytes, uint32_t mask, std::string* joined, Span* span) {
   if (mask == 0) {
     span->Clear();
@@ -126,6 +145,20 @@ bool ProjectSpan(std::string_view bytes, uint32_t mask, std::string* joined, Spa
   }
   WireFieldReader reader(bytes);
   WireField f;
+  if ((mask & ~kDirectFields) == 0) {
+    std::string_view last[Span::kNameFieldNumber + 1];
+    uint32_t seen = 0;
+    while (reader.Next(&f)) {
+      if (f.number >= 32 || ((mask >> f.number) & 1u) == 0 || !f.length_delimited) continue;
+      last[f.number] = f.payload;
+      seen |= 1u << f.number;
+    }
+    if (reader.failed()) return false;
+    for (uint32_t n = 1; n <= Span::kNameFieldNumber; ++n) {
+      if ((mask >> n) & 1u) SetDirect(n, (seen >> n) & 1u ? last[n] : std::string_view(), span);
+    }
+    return true;
+  }
   std::string_view only;
   int found = 0;
   while (reader.Next(&f)) {

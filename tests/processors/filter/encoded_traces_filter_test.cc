@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -218,6 +219,64 @@ TEST(EncodedTracesFilter, SameResultAsTheDecodedPath) {
     }
     // The cases are not vacuous: the decoded path dropped something or failed for most.
     EXPECT_TRUE(c == 9 || decoded.Filtered() > 0 || logged) << Cases()[c].yaml;
+  }
+}
+
+// A field may occur more than once on the wire: the last string wins, messages merge. The
+// projection must read them as a decoder does, whether it sets fields directly or parses them.
+TEST(EncodedTracesFilter, RepeatedFieldOccurrencesReadAsADecoderReadsThem) {
+  trace::Span first;
+  first.set_name("BEGIN");
+  first.set_span_id(std::string(8, '\x01'));
+  first.mutable_status()->set_code(trace::Status::STATUS_CODE_ERROR);
+  trace::Span second;
+  second.set_name("GET /api/articles");
+  second.mutable_status()->set_message("boom");
+  trace::Span third;
+  third.set_name("BEGIN");
+  // ScopeSpans{spans: first+second, spans: third+second, spans: second+first}, with the
+  // scope also given twice.
+  trace::ScopeSpans scope_a;
+  scope_a.mutable_scope()->set_name("noisy");
+  trace::ScopeSpans scope_b;
+  scope_b.mutable_scope()->set_version("1.0");
+  const auto framed = [](uint32_t field, const std::string& body) {
+    uint8_t header[10];
+    uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(field << 3 | 2, header);
+    end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+        static_cast<uint32_t>(body.size()), end);
+    return std::string(reinterpret_cast<char*>(header), static_cast<size_t>(end - header)) + body;
+  };
+  const std::string scope_spans =
+      scope_a.SerializeAsString() + scope_b.SerializeAsString() +
+      framed(2, first.SerializeAsString() + second.SerializeAsString()) +
+      framed(2, third.SerializeAsString() + second.SerializeAsString()) +
+      framed(2, second.SerializeAsString() + first.SerializeAsString());
+  const std::string request = framed(1, framed(2, scope_spans));
+  TraceRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(request));
+  ASSERT_EQ(CountItems(parsed), 3);
+
+  for (const char* yaml : {"trace_conditions: ['span.name == \"BEGIN\"']",
+                           "trace_conditions: ['span.name == \"BEGIN\" and span.span_id.string != \"\"']",
+                           "trace_conditions: ['span.status.code == 2 and span.status.message == \"boom\"']",
+                           "trace_conditions: ['scope.name == \"noisy\" and scope.version == \"1.0\"']"}) {
+    SCOPED_TRACE(yaml);
+    auto cfg = Decode(yaml);
+    ASSERT_TRUE(EncodedTracesFilter(cfg->traces.get()).usable());
+    Harness decoded(*cfg);
+    Harness encoded(*cfg);
+    ASSERT_TRUE(decoded.processor->Consume(TracesBatch(TraceRequest(parsed))).ok());
+    ASSERT_TRUE(encoded.processor->Consume(TracesBatch::FromEncoded(request, 3)).ok());
+    EXPECT_EQ(encoded.Filtered(), decoded.Filtered());
+    EXPECT_GT(decoded.Filtered(), 0);
+    const auto want = decoded.sink.Batches();
+    const auto got = encoded.sink.Batches();
+    ASSERT_EQ(got.size(), want.size());
+    if (want.empty()) continue;
+    EXPECT_TRUE(got[0].is_encoded());
+    EXPECT_TRUE(MessageDifferencer::Equals(want[0].request(), got[0].request()))
+        << want[0].request().ShortDebugString() << "\n" << got[0].request().ShortDebugString();
   }
 }
 
