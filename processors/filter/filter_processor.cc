@@ -1,5 +1,6 @@
 #include "processors/filter/filter_processor.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -152,22 +153,11 @@ FilterTracesProcessor::FilterTracesProcessor(const CreateSettings& settings,
 Status FilterTracesProcessor::Consume(TracesBatch batch) {
   const SignalConditions* c = core_.conditions();
   if (c == nullptr) return next_.Consume(std::move(batch));
+  if (batch.is_encoded() && encoded_.usable()) {
+    if (std::optional<Status> s = core_.ConsumeEncoded(encoded_, batch, next_)) return *s;
+  }
   const ConditionGroup& resource_group = c->group(Level::kResource);
   const ConditionGroup& scope_group = c->group(Level::kScope);
-  if (batch.is_encoded() && encoded_.usable()) {
-    ConditionErrors errors;
-    std::string out;
-    const EncodedTracesFilter::Result r = encoded_.Run(batch.encoded(), &errors, &out);
-    // Malformed bytes (a bug: receivers check them) fall through to the decoded path, which
-    // reports them.
-    if (!r.malformed) {
-      if (Status s = core_.Finish(errors, r.filtered); !s.ok()) return s;
-      if (r.resources_left == 0) return OkStatus();
-      if (r.changed) batch.set_encoded(std::move(out), batch.ItemCount() - r.filtered);
-      return next_.Consume(std::move(batch));
-    }
-  }
-
   const ConditionGroup& span_group = c->group(Level::kSpan);
   const ConditionGroup& event_group = c->group(Level::kSpanEvent);
 
@@ -277,11 +267,15 @@ FilterLogsProcessor::FilterLogsProcessor(const CreateSettings& settings,
                                          LogsConsumer& next)
     : core_(settings, std::move(conditions), "otelcol_processor_filter_logs.filtered",
             "Number of log records dropped by the filter processor"),
+      encoded_(core_.conditions()),
       next_(next) {}
 
 Status FilterLogsProcessor::Consume(LogsBatch batch) {
   const SignalConditions* c = core_.conditions();
   if (c == nullptr) return next_.Consume(std::move(batch));
+  if (batch.is_encoded() && encoded_.usable()) {
+    if (std::optional<Status> s = core_.ConsumeEncoded(encoded_, batch, next_)) return *s;
+  }
   const ConditionGroup& resource_group = c->group(Level::kResource);
   const ConditionGroup& scope_group = c->group(Level::kScope);
   const ConditionGroup& log_group = c->group(Level::kLog);

@@ -1,6 +1,6 @@
 // The filter processor on encoded traces against the decoded path: many random requests through
 // both must give the same decoded result, the same count, the same status and the same log.
-#include "processors/filter/encoded_traces_filter.h"
+#include "processors/filter/encoded_filter.h"
 
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -287,13 +287,13 @@ TEST(EncodedTracesFilter, ReadsOnlyWhatTheConditionsRead) {
   EXPECT_TRUE(reference.usable());
   EXPECT_FALSE(reference.reads_resource());
   EXPECT_FALSE(reference.reads_scope());
-  EXPECT_EQ(reference.span_field_mask(), 1u << trace::Span::kNameFieldNumber);
+  EXPECT_EQ(reference.item_field_mask(), 1u << trace::Span::kNameFieldNumber);
 
   cfg = Decode(R"(trace_conditions: ['resource.attributes["a"] == "b" and span.kind == 2 and span.status.code == 1'])");
   EncodedTracesFilter mixed(cfg->traces.get());
   EXPECT_TRUE(mixed.reads_resource());
   EXPECT_FALSE(mixed.reads_scope());
-  EXPECT_EQ(mixed.span_field_mask(),
+  EXPECT_EQ(mixed.item_field_mask(),
             (1u << trace::Span::kKindFieldNumber) | (1u << trace::Span::kStatusFieldNumber));
 }
 
