@@ -51,6 +51,8 @@ class ConditionGroup {
 
   bool empty() const { return entries_.empty(); }
   size_t size() const { return entries_.size(); }
+  // The i-th condition added, for planning what an evaluation reads (i < size()).
+  const ottl::Condition& condition(size_t i) const { return *entries_[i].condition; }
   // How many RE2::Sets the plan uses (each replaces two or more IsMatch conditions).
   size_t regex_set_count() const { return sets_.size(); }
 

@@ -1,5 +1,7 @@
 #include "processors/filter/filter_processor.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "pipeline/logging.h"
@@ -145,11 +147,15 @@ FilterTracesProcessor::FilterTracesProcessor(const CreateSettings& settings,
                                              TracesConsumer& next)
     : core_(settings, std::move(conditions), "otelcol_processor_filter_spans.filtered",
             "Number of spans dropped by the filter processor"),
+      encoded_(core_.conditions()),
       next_(next) {}
 
 Status FilterTracesProcessor::Consume(TracesBatch batch) {
   const SignalConditions* c = core_.conditions();
   if (c == nullptr) return next_.Consume(std::move(batch));
+  if (batch.is_encoded() && encoded_.usable()) {
+    if (std::optional<Status> s = core_.ConsumeEncoded(encoded_, batch, next_)) return *s;
+  }
   const ConditionGroup& resource_group = c->group(Level::kResource);
   const ConditionGroup& scope_group = c->group(Level::kScope);
   const ConditionGroup& span_group = c->group(Level::kSpan);
@@ -261,11 +267,15 @@ FilterLogsProcessor::FilterLogsProcessor(const CreateSettings& settings,
                                          LogsConsumer& next)
     : core_(settings, std::move(conditions), "otelcol_processor_filter_logs.filtered",
             "Number of log records dropped by the filter processor"),
+      encoded_(core_.conditions()),
       next_(next) {}
 
 Status FilterLogsProcessor::Consume(LogsBatch batch) {
   const SignalConditions* c = core_.conditions();
   if (c == nullptr) return next_.Consume(std::move(batch));
+  if (batch.is_encoded() && encoded_.usable()) {
+    if (std::optional<Status> s = core_.ConsumeEncoded(encoded_, batch, next_)) return *s;
+  }
   const ConditionGroup& resource_group = c->group(Level::kResource);
   const ConditionGroup& scope_group = c->group(Level::kScope);
   const ConditionGroup& log_group = c->group(Level::kLog);

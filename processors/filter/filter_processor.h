@@ -6,6 +6,10 @@
 // into. A metric whose data points are all dropped is dropped too; a span whose events are all
 // dropped stays. If nothing is left, the request is answered OK without calling `next`.
 //
+// An encoded traces or logs batch is filtered on its bytes when the conditions allow it
+// (encoded_filter.h) and stays encoded; otherwise, and for metrics, the batch is decoded and
+// filtered as objects. Both give the same result, counts and errors.
+//
 // Errors: see FilterConfig::error_mode. Counted: otelcol_processor_filter_spans.filtered,
 // ..._datapoints.filtered and ..._logs.filtered, label filter=<component ID>.
 //
@@ -14,13 +18,16 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <spdlog/logger.h>
 
 #include "pipeline/component.h"
 #include "pipeline/factory.h"
 #include "processors/filter/config.h"
+#include "processors/filter/encoded_filter.h"
 
 namespace otlpd::processor::filter {
 
@@ -34,6 +41,22 @@ class FilterCore {
   // Logs ignored errors (once per batch) and counts what was dropped. Returns the status the
   // request gets when an error under propagate stopped the filtering, else OK.
   Status Finish(const ConditionErrors& errors, int64_t filtered);
+
+  // Filters an encoded batch with `wire` (usable()) and passes on what is left, as the decoded
+  // path does. nullopt when the bytes did not parse (a bug: receivers check them); the batch is
+  // then untouched and the caller takes the decoded path, which reports them.
+  template <class Layout, class B>
+  std::optional<Status> ConsumeEncoded(const EncodedFilter<Layout>& wire, B& batch,
+                                       Consumer<B>& next) {
+    ConditionErrors errors;
+    std::string out;
+    const EncodedFilterResult r = wire.Run(batch.encoded(), &errors, &out);
+    if (r.malformed) return std::nullopt;
+    if (Status s = Finish(errors, r.filtered); !s.ok()) return s;
+    if (r.resources_left == 0) return OkStatus();
+    if (r.changed) batch.set_encoded(std::move(out), batch.ItemCount() - r.filtered);
+    return next.Consume(std::move(batch));
+  }
 
  private:
   std::shared_ptr<const SignalConditions> conditions_;
@@ -53,6 +76,7 @@ class FilterTracesProcessor final : public TracesProcessor {
 
  private:
   FilterCore core_;
+  const EncodedTracesFilter encoded_;  // planned once from core_'s conditions
   TracesConsumer& next_;
 };
 
@@ -79,6 +103,7 @@ class FilterLogsProcessor final : public LogsProcessor {
 
  private:
   FilterCore core_;
+  const EncodedLogsFilter encoded_;  // planned once from core_'s conditions
   LogsConsumer& next_;
 };
 

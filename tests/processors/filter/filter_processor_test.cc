@@ -165,6 +165,24 @@ TEST_F(FilterProcessorTest, ReferenceFilterOneRequestUsesOneRegexSet) {
   EXPECT_EQ(Filtered("otelcol_processor_filter_spans.filtered"), 8);
 }
 
+// The reference filter on an encoded batch, as the receivers hand it over: filtered on the
+// bytes (it stays encoded), with the same survivors and count.
+TEST_F(FilterProcessorTest, ReferenceFilterOnAnEncodedRequestKeepsItEncoded) {
+  auto cfg = ReferenceFilter();
+  FilterTracesProcessor p(settings_, cfg->traces, traces_sink_);
+  const TraceRequest request = SpansNamed(kReferenceNames).request();
+  ASSERT_TRUE(p.Consume(TracesBatch::FromEncoded(request.SerializeAsString(),
+                                                 CountItems(request)))
+                  .ok());
+  const auto batches = traces_sink_.Batches();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_TRUE(batches[0].is_encoded());
+  EXPECT_EQ(batches[0].ItemCount(), 3);
+  EXPECT_THAT(SpanNames(batches),
+              ElementsAre("BEGINNING", "INSERT INTO articles", "GET /api/articles/{id}"));
+  EXPECT_EQ(Filtered("otelcol_processor_filter_spans.filtered"), 8);
+}
+
 TEST_F(FilterProcessorTest, FlatStyleGivesTheSameResult) {
   auto cfg = Decode(R"(filter:
   trace_conditions:
