@@ -70,6 +70,9 @@ struct Field {
 struct Table {
   std::vector<Field> fields;  // by field number; numbers past the end are unknown
   std::vector<IdField> ids;   // check order
+  // Whether items or IDs can occur in this message or below it. Most messages (attributes,
+  // values) cannot, and are only checked, without the bookkeeping.
+  bool tracked = false;
   const Field* Find(uint32_t number) const {
     return number < fields.size() && fields[number].known ? &fields[number] : nullptr;
   }
@@ -98,7 +101,23 @@ Kind KindOf(const pb::FieldDescriptor& f) {
 
 class Tables {
  public:
-  explicit Tables(const pb::Descriptor* root) { root_ = Add(root); }
+  explicit Tables(const pb::Descriptor* root) {
+    root_ = Add(root);
+    // Message types can be recursive (AnyValue, ArrayValue): propagate up to a fixed point.
+    for (Table& t : tables_) {
+      for (const Field& f : t.fields) t.tracked = t.tracked || f.item || f.id >= 0;
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Table& t : tables_) {
+        for (const Field& f : t.fields) {
+          if (!t.tracked && f.message >= 0 && tables_[f.message].tracked) {
+            t.tracked = changed = true;
+          }
+        }
+      }
+    }
+  }
   const Table& root() const { return tables_[root_]; }
   const Table& at(int index) const { return tables_[index]; }
 
@@ -191,6 +210,8 @@ class Walker {
   explicit Walker(const Tables& tables) : tables_(tables) {}
 
   // Scans the fields in [p, end) as message `t`. False when protobuf would not parse them.
+  // kTracked: keep count of items and IDs (t.tracked); otherwise only check.
+  template <bool kTracked>
   bool Message(const Table& t, const uint8_t* p, const uint8_t* end, int depth, Summary* out) {
     // Last length of each ID field (-1: absent, i.e. empty).
     std::array<int64_t, kMaxIdFields> id_len;
@@ -214,9 +235,11 @@ class Walker {
         if (!SkipUnknown(tag, p, end, depth)) return false;
         continue;
       }
-      if (f->oneof >= 0 && oneof_member[f->oneof] != number) {
-        oneof_member[f->oneof] = number;
-        oneof_sum[f->oneof] = Summary();
+      if constexpr (kTracked) {
+        if (f->oneof >= 0 && oneof_member[f->oneof] != number) {
+          oneof_member[f->oneof] = number;
+          oneof_sum[f->oneof] = Summary();
+        }
       }
       switch (wire_type) {
         case 0:
@@ -256,12 +279,24 @@ class Walker {
           }
           break;
         case Kind::kBytes:
-          if (f->id >= 0) id_len[f->id] = size;
+          if constexpr (kTracked) {
+            if (f->id >= 0) id_len[f->id] = size;
+          }
           break;
         case Kind::kMessage: {
           if (depth <= 0) return false;
+          const Table& sub = tables_.at(f->message);
+          if (!kTracked || !sub.tracked) {
+            if (!Message<false>(sub, p, field_end, depth - 1, nullptr)) return false;
+            if constexpr (kTracked) {
+              if (f->item) {
+                (f->oneof >= 0 ? oneof_sum[f->oneof] : plain).items += 1;
+              }
+            }
+            break;
+          }
           Summary child;
-          if (!Message(tables_.at(f->message), p, field_end, depth - 1, &child)) return false;
+          if (!Message<true>(sub, p, field_end, depth - 1, &child)) return false;
           if (f->item) ++child.items;
           Summary& into = f->oneof >= 0 ? oneof_sum[f->oneof] : plain;
           into.items += child.items;
@@ -275,6 +310,7 @@ class Walker {
       p = field_end;
     }
 
+    if constexpr (!kTracked) return true;
     // Own IDs first (CheckIdLengths looks at a span's IDs before its links), then the children
     // by field number.
     *out = plain;
@@ -401,7 +437,7 @@ StatusOr<int64_t> ScanEncodedRequest(std::string_view bytes) {
   if (bytes.size() > INT_MAX) return InvalidArgumentError(std::string(kUnparsableProtobuf));
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   Summary summary;
-  if (!Walker(*tables).Message(tables->root(), p, p + bytes.size(), kRecursionLimit, &summary)) {
+  if (!Walker(*tables).Message<true>(tables->root(), p, p + bytes.size(), kRecursionLimit, &summary)) {
     return InvalidArgumentError(std::string(kUnparsableProtobuf));
   }
   if (summary.error) return IdLengthError(summary.error);
