@@ -3,6 +3,8 @@
 // uncompressed protobuf):
 //
 // - decode: protobuf parse into heap messages and into an arena;
+// - receive: what the OTLP receiver does to a protobuf request, the wire scan (check + count,
+//   pipeline/otlp_wire.h) against decoding, checking ID lengths, counting and destroying;
 // - encode: serialise;
 // - batch merge/split: ten 100-span requests appended, then cut at 1024 spans; on objects, on
 //   objects decoded from and encoded back to bytes (the path before encoded batches), and on
@@ -27,6 +29,8 @@
 #include "config/loader.h"
 #include "pipeline/compression.h"
 #include "pipeline/encoded_split.h"
+#include "pipeline/id_lengths.h"
+#include "pipeline/otlp_wire.h"
 #include "pipeline/request_split.h"
 #include "processors/filter/config.h"
 #include "processors/filter/factory.h"
@@ -70,6 +74,32 @@ void BM_DecodeArena(benchmark::State& state) {
   PerSpanAndByte(state, kSpans, static_cast<int64_t>(body.size()));
 }
 BENCHMARK(BM_DecodeArena);
+
+// The receiver today: scan the bytes, hand them on.
+void BM_ReceiveScan(benchmark::State& state) {
+  const std::string& body = EncodedTraces();
+  for (auto _ : state) {
+    StatusOr<int64_t> items = ScanEncodedRequest<TraceRequest>(body);
+    if (!items.ok() || *items != kSpans) state.SkipWithError("scan refused the request");
+    benchmark::DoNotOptimize(items);
+  }
+  PerSpanAndByte(state, kSpans, static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_ReceiveScan);
+
+// The receiver before: decode, check the IDs, count, and (later, elsewhere) destroy.
+void BM_ReceiveDecode(benchmark::State& state) {
+  const std::string& body = EncodedTraces();
+  for (auto _ : state) {
+    TraceRequest req;
+    if (!req.ParseFromString(body) || !CheckIdLengths(req).ok() || CountItems(req) != kSpans) {
+      state.SkipWithError("decode refused the request");
+    }
+    benchmark::DoNotOptimize(req);
+  }
+  PerSpanAndByte(state, kSpans, static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_ReceiveDecode);
 
 void BM_Encode(benchmark::State& state) {
   TraceRequest req;

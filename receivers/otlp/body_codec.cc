@@ -41,6 +41,19 @@ std::string_view ContentTypeOf(BodyEncoding encoding) {
   return encoding == BodyEncoding::kJson ? "application/json" : "application/x-protobuf";
 }
 
+Status DecompressBody(Compression compression, size_t max_decoded, std::string& body) {
+  if (compression == Compression::kNone) {
+    if (body.size() > max_decoded) {
+      return InvalidArgumentError("body exceeds " + std::to_string(max_decoded) + " bytes");
+    }
+    return OkStatus();
+  }
+  StatusOr<std::string> d = Decompress(compression, body, max_decoded);
+  if (!d.ok()) return d.status();
+  body = std::move(d).value();
+  return OkStatus();
+}
+
 Status DecodeRequestBody(BodyEncoding encoding, Compression compression, std::string_view raw,
                          size_t max_decoded, google::protobuf::Message& out) {
   std::string decompressed;

@@ -1,8 +1,10 @@
-// OTLP/HTTP bodies: the Content-Type that says how a request is encoded, decoding a (possibly
-// compressed) request body into its message, and encoding answers in the request's encoding.
-// Kept apart from the server so the fuzz target exercises exactly the receiver's decoding path.
+// OTLP/HTTP bodies: the Content-Type that says how a request is encoded, decompressing a
+// request body (protobuf bodies then go to the wire scan, undecoded), decoding one into its
+// message (OTLP/JSON), and encoding answers in the request's encoding. Kept apart from the
+// server so the fuzz target exercises exactly the receiver's decoding path.
 //
 //   std::optional<BodyEncoding> enc = ParseContentType(req["Content-Type"]);   // nullopt -> 415
+//   Status s = DecompressBody(Compression::kGzip, max_size, body);   // protobuf: bytes to scan
 //   auto request = std::make_unique<TraceRequest>();
 //   Status s = DecodeRequestBody(*enc, Compression::kGzip, body, max_size, *request);  // 400 if !ok
 //   std::string answer = EncodeBody(*enc, TraceResponse());
@@ -28,6 +30,11 @@ std::optional<BodyEncoding> ParseContentType(std::string_view content_type);
 
 // The Content-Type to answer with.
 std::string_view ContentTypeOf(BodyEncoding encoding);
+
+// Replaces `body` with its decompressed form (capped at `max_decoded` bytes); an uncompressed
+// body is only checked against the cap and stays as it is, with no copy. INVALID_ARGUMENT (the
+// client's fault) when too large or corrupt, with the words DecodeRequestBody uses.
+Status DecompressBody(Compression compression, size_t max_decoded, std::string& body);
 
 // Decompresses `raw` (the decoded size is capped at `max_decoded` bytes) and parses it into
 // `out`. Protobuf without compression is parsed straight from `raw`, with no copy. Every error

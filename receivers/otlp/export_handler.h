@@ -1,11 +1,15 @@
-// ExportHandler<Request>: what both transports do with one decoded export request - ask the
+// ExportHandler<Request>: what both transports do with one export request - check it, ask the
 // pipeline, hand the batch over, count accepted and refused items - so that gRPC and HTTP
 // cannot drift apart. One handler per (signal, transport); the transport label is fixed.
+//
+// Protobuf bodies arrive as bytes (ExportEncoded): they are scanned, not decoded, and travel on
+// as an encoded batch, so no stage that can work on bytes ever builds message objects. OTLP/JSON
+// decodes into a message first (Export).
 //
 //   ExportHandler<TraceRequest> traces(next.traces, metrics, "otlp", "http", logger);
 //   if (!traces.serves()) return NotFound();
 //   if (Status s = traces.Admit(); !s.ok()) return Refuse(s);      // before reading the body
-//   Status s = traces.Export(std::move(request), std::move(metadata));
+//   Status s = traces.ExportEncoded(std::move(body), std::move(metadata));
 #pragma once
 
 #include <memory>
@@ -16,6 +20,7 @@
 
 #include "pipeline/consumer.h"
 #include "pipeline/id_lengths.h"
+#include "pipeline/otlp_wire.h"
 #include "pipeline/self_metrics.h"
 #include "pipeline/signal.h"
 #include "pipeline/telemetry.h"
@@ -83,7 +88,33 @@ class ExportHandler {
     if (Status ids = CheckIdLengths(*request); !ids.ok()) return ids;
     const int64_t items = CountItems(*request);
     if (items == 0) return OkStatus();
-    BatchType batch(std::move(request));
+    return Hand(BatchType(std::move(request)), items, std::move(metadata));
+  }
+
+  // The same for a request in protobuf wire format, which is scanned (pipeline/otlp_wire.h)
+  // instead of decoded and handed on as an encoded batch. Bytes that do not parse are
+  // INVALID_ARGUMENT with kUnparsableProtobuf as the message (IsUnparsableProtobuf), an ID of
+  // the wrong length as in Export; neither reaches anyone or counts as refused.
+  Status ExportEncoded(std::string bytes, std::shared_ptr<const ClientMetadata> metadata) {
+    StatusOr<int64_t> items = ScanEncodedRequest<Request>(bytes);
+    if (!items.ok()) return items.status();
+    return ExportScanned(std::move(bytes), *items, std::move(metadata));
+  }
+
+  // ExportEncoded for bytes the caller has scanned already, with the count the scan returned.
+  Status ExportScanned(std::string bytes, int64_t items,
+                       std::shared_ptr<const ClientMetadata> metadata) {
+    if (items == 0) return OkStatus();
+    return Hand(BatchType::FromEncoded(std::move(bytes), items), items, std::move(metadata));
+  }
+
+  // For refusals decided before Export (gRPC's Admit check, with the request already decoded).
+  void CountRefused(int64_t items) {
+    if (refused_ != nullptr) refused_->Add(items);
+  }
+
+ private:
+  Status Hand(BatchType batch, int64_t items, std::shared_ptr<const ClientMetadata> metadata) {
     if (metadata) batch.set_metadata(std::move(metadata));
     Status s = next_->Consume(std::move(batch));
     if (s.ok()) {
@@ -97,12 +128,6 @@ class ExportHandler {
     return s;
   }
 
-  // For refusals decided before Export (gRPC's Admit check, with the request already decoded).
-  void CountRefused(int64_t items) {
-    if (refused_ != nullptr) refused_->Add(items);
-  }
-
- private:
   Consumer<BatchType>* next_;
   std::string transport_;
   std::shared_ptr<spdlog::logger> logger_;

@@ -6,19 +6,20 @@
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/method_handler.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/impl/codegen/rpc_service_method.h>
+#include <grpcpp/impl/codegen/service_type.h>
 #include <grpcpp/resource_quota.h>
 
-#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
-#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "pipeline/otlp_wire.h"
 #include "receivers/otlp/endpoint.h"
 #include "receivers/otlp/export_handler.h"
 #include "receivers/otlp/rpc_status.h"
+#include "receivers/otlp/wire_request.h"
 
 namespace otlpd::receiver::otlp {
 namespace {
-
-namespace collector = opentelemetry::proto::collector;
 
 // gRPC runs each blocking handler on its own thread; beyond this many it answers new calls
 // RESOURCE_EXHAUSTED instead of spawning more.
@@ -42,22 +43,55 @@ std::shared_ptr<const ClientMetadata> CopyMetadata(const grpc::ServerContext& ct
 
 template <class Request>
 grpc::Status HandleExport(ExportHandler<Request>& handler, bool include_metadata,
-                          grpc::ServerContext* ctx, const Request* request) {
-  // gRPC has decoded the message already, but asking first still spares the pipeline the
-  // hand-over and gives the client the refusal (with RetryInfo) the pipeline would give.
+                          grpc::ServerContext* ctx, WireRequest& request) {
+  // The scan stands where gRPC's own decoding stood, before anything else: bytes that do not
+  // parse are INTERNAL, as gRPC answers a message it cannot deserialise (and as grpc-go does
+  // for the Go Collector, "grpc: error unmarshalling request").
+  StatusOr<int64_t> items = ScanEncodedRequest<Request>(request.bytes);
+  if (!items.ok() && IsUnparsableProtobuf(items.status())) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, std::string(kUnparsableProtobuf));
+  }
+  // Asking first spares the pipeline the hand-over and gives the client the refusal (with
+  // RetryInfo) the pipeline would give. A request with a bad ID has no count to refuse.
   Status admit = handler.Admit();
   if (!admit.ok()) {
-    handler.CountRefused(CountItems(*request));
+    handler.CountRefused(items.ok() ? *items : 0);
     return ToGrpcStatus(admit);
   }
-  // The batch must own its request. gRPC allocated `request` as a mutable object and discards
-  // it after this call, so swapping its contents out (pointer swaps, no copy) is safe; the
-  // const is only the generated signature's.
-  auto owned = std::make_unique<Request>();
-  owned->Swap(const_cast<Request*>(request));
-  return ToGrpcStatus(handler.Export(
-      std::move(owned), include_metadata ? CopyMetadata(*ctx) : nullptr));
+  if (!items.ok()) return ToGrpcStatus(items.status());  // an ID of the wrong length
+  // gRPC constructed `request` for this call and destroys it afterwards, so moving its bytes
+  // out is safe; the const is only the handler signature's.
+  return ToGrpcStatus(handler.ExportScanned(std::move(request.bytes), *items,
+                                            include_metadata ? CopyMetadata(*ctx) : nullptr));
 }
+
+// One OTLP service (TraceService, MetricsService or LogsService) whose Export method takes the
+// request as wire bytes: registered like the generated service (same method path, unary, a
+// handler thread per call) but over WireRequest, so gRPC copies the bytes instead of decoding.
+template <class Request>
+class WireService final : public grpc::Service {
+ public:
+  using Response = typename SignalTraits<Request>::Response;
+
+  // `method` is a string literal (gRPC keeps the pointer).
+  WireService(const char* method, ExportHandler<Request>& handler, bool include_md)
+      : handler_(handler), include_md_(include_md) {
+    this->AddMethod(new grpc::internal::RpcServiceMethod(
+        method, grpc::internal::RpcMethod::NORMAL_RPC,
+        new grpc::internal::RpcMethodHandler<WireService, WireRequest, Response, WireRequest,
+                                             grpc::protobuf::MessageLite>(
+            [](WireService* service, grpc::ServerContext* ctx, const WireRequest* request,
+               Response*) {
+              return HandleExport(service->handler_, service->include_md_, ctx,
+                                  const_cast<WireRequest&>(*request));
+            },
+            this)));
+  }
+
+ private:
+  ExportHandler<Request>& handler_;
+  bool include_md_;
+};
 
 StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
@@ -82,9 +116,12 @@ class GrpcServer::Services {
       : traces_(next.traces, metrics, id, "grpc", logger),
         metrics_(next.metrics, metrics, id, "grpc", logger),
         logs_(next.logs, metrics, id, "grpc", logger),
-        trace_service_(traces_, include_md),
-        metrics_service_(metrics_, include_md),
-        logs_service_(logs_, include_md) {}
+        trace_service_("/opentelemetry.proto.collector.trace.v1.TraceService/Export", traces_,
+                       include_md),
+        metrics_service_("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+                         metrics_, include_md),
+        logs_service_("/opentelemetry.proto.collector.logs.v1.LogsService/Export", logs_,
+                      include_md) {}
 
   void RegisterWith(grpc::ServerBuilder& builder) {
     if (traces_.serves()) builder.RegisterService(&trace_service_);
@@ -93,32 +130,12 @@ class GrpcServer::Services {
   }
 
  private:
-  template <class Base, class Request, class Response>
-  class Service final : public Base {
-   public:
-    Service(ExportHandler<Request>& handler, bool include_md)
-        : handler_(handler), include_md_(include_md) {}
-    grpc::Status Export(grpc::ServerContext* ctx, const Request* request, Response*) override {
-      return HandleExport(handler_, include_md_, ctx, request);
-    }
-
-   private:
-    ExportHandler<Request>& handler_;
-    bool include_md_;
-  };
-
   ExportHandler<TraceRequest> traces_;
   ExportHandler<MetricsRequest> metrics_;
   ExportHandler<LogsRequest> logs_;
-  Service<collector::trace::v1::TraceService::Service, TraceRequest,
-          collector::trace::v1::ExportTraceServiceResponse>
-      trace_service_;
-  Service<collector::metrics::v1::MetricsService::Service, MetricsRequest,
-          collector::metrics::v1::ExportMetricsServiceResponse>
-      metrics_service_;
-  Service<collector::logs::v1::LogsService::Service, LogsRequest,
-          collector::logs::v1::ExportLogsServiceResponse>
-      logs_service_;
+  WireService<TraceRequest> trace_service_;
+  WireService<MetricsRequest> metrics_service_;
+  WireService<LogsRequest> logs_service_;
 };
 
 GrpcServer::GrpcServer(const GrpcServerConfig& cfg, ReceiverConsumers next, SelfMetrics& metrics,

@@ -346,13 +346,20 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 
   template <class Request>
   Status Export(ExportHandler<Request>& handler, std::shared_ptr<const ClientMetadata> metadata) {
-    auto request = std::make_unique<Request>();
-    std::string& body = parser_->get().body();
-    Status s = DecodeRequestBody(*encoding_, compression_, body,
-                                 static_cast<size_t>(server_.cfg_.max_request_body_size), *request);
-    std::string().swap(body);  // the raw body is not needed any more; do not keep it alive
-    if (!s.ok()) return s;
-    s = handler.Export(std::move(request), std::move(metadata));
+    const auto max_size = static_cast<size_t>(server_.cfg_.max_request_body_size);
+    Status s;
+    if (*encoding_ == BodyEncoding::kProtobuf) {
+      // Scanned, not decoded: the (decompressed) body itself travels on as an encoded batch.
+      std::string body = std::move(parser_->get().body());
+      s = DecompressBody(compression_, max_size, body);
+      if (s.ok()) s = handler.ExportEncoded(std::move(body), std::move(metadata));
+    } else {
+      auto request = std::make_unique<Request>();
+      std::string& body = parser_->get().body();
+      s = DecodeRequestBody(*encoding_, compression_, body, max_size, *request);
+      std::string().swap(body);  // the raw body is not needed any more; do not keep it alive
+      if (s.ok()) s = handler.Export(std::move(request), std::move(metadata));
+    }
     if (!s.ok()) return s;
     res_.result(http::status::ok);
     res_.set(http::field::content_type, std::string(ContentTypeOf(*encoding_)));

@@ -16,8 +16,8 @@ shift $(( $# >= 2 ? 2 : 1 ))
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(http_body_fuzzer otlp_proto_fuzzer otlp_json_fuzzer compression_fuzzer ottl_fuzzer
-           config_fuzzer segment_reader_fuzzer)
+  targets=(http_body_fuzzer otlp_proto_fuzzer otlp_wire_fuzzer otlp_json_fuzzer compression_fuzzer
+           ottl_fuzzer config_fuzzer segment_reader_fuzzer)
 fi
 
 findings="$build_dir/fuzz-findings"

@@ -86,6 +86,35 @@ TEST_F(GrpcReceiverTest, AcceptsEverySignal) {
   EXPECT_TRUE(h.traces.Batches()[0].metadata().empty());
 }
 
+// The receiver scans the message instead of decoding it: the next consumer gets the very bytes
+// the client sent, as an encoded batch, for every signal and also when gRPC compressed them.
+TEST_F(GrpcReceiverTest, HandsOnTheWireBytesAsEncodedBatches) {
+  StartOrDie();
+  const TraceRequest traces = MakeTraces(3).request();
+  EXPECT_TRUE(ExportTraces(traces).ok());
+  auto ctx = Context();
+  ctx->set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  EXPECT_TRUE(ExportTraces(traces, ctx.get()).ok());
+  auto metrics = collector::metrics::v1::MetricsService::NewStub(channel_);
+  collector::metrics::v1::ExportMetricsServiceResponse mresp;
+  EXPECT_TRUE(metrics->Export(Context().get(), MakeMetrics(4).request(), &mresp).ok());
+  auto logs = collector::logs::v1::LogsService::NewStub(channel_);
+  collector::logs::v1::ExportLogsServiceResponse lresp;
+  EXPECT_TRUE(logs->Export(Context().get(), MakeLogs(5).request(), &lresp).ok());
+
+  ASSERT_TRUE(h.traces.WaitForBatches(2, 5s));
+  for (const TracesBatch& b : h.traces.Batches()) {
+    ASSERT_TRUE(b.is_encoded());
+    EXPECT_EQ(b.encoded(), traces.SerializeAsString());
+    EXPECT_EQ(b.ItemCount(), 3);
+  }
+  ASSERT_TRUE(h.metrics_sink.WaitForItems(4, 5s));
+  EXPECT_TRUE(h.metrics_sink.Batches()[0].is_encoded());
+  EXPECT_EQ(h.metrics_sink.Batches()[0].ItemCount(), 4);
+  ASSERT_TRUE(h.logs.WaitForItems(5, 5s));
+  EXPECT_TRUE(h.logs.Batches()[0].is_encoded());
+}
+
 TEST_F(GrpcReceiverTest, AcceptsGzipAndDeflateMessages) {
   StartOrDie();
   for (grpc_compression_algorithm algo : {GRPC_COMPRESS_GZIP, GRPC_COMPRESS_DEFLATE}) {

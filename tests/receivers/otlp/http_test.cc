@@ -94,6 +94,35 @@ TEST_F(HttpReceiverTest, AcceptsJsonWithHexIdsAndAnswersJson) {
   EXPECT_EQ(span.span_id(), std::string("\xee\xe1\x9b\x7e\xc3\xc1\xb1\x75", 8));
 }
 
+// Protobuf bodies are scanned, not decoded: the next consumer gets the (decompressed) body
+// itself as an encoded batch. OTLP/JSON is decoded into a message, so its batch is decoded.
+TEST_F(HttpReceiverTest, ProtobufBodiesTravelEncodedAndJsonDecoded) {
+  StartOrDie();
+  const std::string body = TracesBody(3);
+  EXPECT_EQ(HttpPost(h.http_port(), "/v1/traces", body, kProto).code, 200);
+  StatusOr<std::string> gz = Compress(Compression::kGzip, body, 0);
+  ASSERT_TRUE(gz.ok());
+  EXPECT_EQ(HttpPost(h.http_port(), "/v1/traces", *gz, kProto, {"Content-Encoding: gzip"}).code,
+            200);
+  EXPECT_EQ(HttpPost(h.http_port(), "/v1/metrics", MakeMetrics(4).request().SerializeAsString(),
+                     kProto).code, 200);
+  StatusOr<std::string> json = PrintOtlpJson(MakeLogs(2).request());
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(HttpPost(h.http_port(), "/v1/logs", *json, kJson).code, 200);
+
+  ASSERT_TRUE(h.traces.WaitForBatches(2, 5s));
+  for (const TracesBatch& b : h.traces.Batches()) {
+    ASSERT_TRUE(b.is_encoded());
+    EXPECT_EQ(b.encoded(), body);
+    EXPECT_EQ(b.ItemCount(), 3);
+  }
+  ASSERT_TRUE(h.metrics_sink.WaitForItems(4, 5s));
+  EXPECT_TRUE(h.metrics_sink.Batches()[0].is_encoded());
+  ASSERT_TRUE(h.logs.WaitForItems(2, 5s));
+  EXPECT_FALSE(h.logs.Batches()[0].is_encoded());
+  EXPECT_EQ(h.logs.Batches()[0].ItemCount(), 2);
+}
+
 TEST_F(HttpReceiverTest, DecodesGzipDeflateAndZstdBodies) {
   StartOrDie();
   int expected = 0;
