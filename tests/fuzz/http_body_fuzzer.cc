@@ -5,7 +5,10 @@
 // Input layout: byte 0 picks the encoding (protobuf / JSON), byte 1 the compression, byte 2 the
 // signal; the rest is the body. Besides "no crash, no leak, no UB" it checks two properties of a
 // body that decodes: the result re-encodes in the same encoding, and that encoding decodes again
-// to an equal message (the hex-ID rewrite must be its own inverse).
+// to an equal message (the hex-ID rewrite must be its own inverse). For protobuf it also runs
+// the receiver's real path (DecompressBody, then the wire scan that hands the bytes on
+// undecoded) and checks that it agrees with decoding: accepted exactly when the body decodes
+// and its IDs have the right lengths, with the same item count.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +18,8 @@
 #include <google/protobuf/util/field_comparator.h>
 #include <google/protobuf/util/message_differencer.h>
 
+#include "pipeline/id_lengths.h"
+#include "pipeline/otlp_wire.h"
 #include "pipeline/telemetry.h"
 #include "receivers/otlp/body_codec.h"
 
@@ -29,10 +34,21 @@ constexpr size_t kMaxDecoded = 1 << 20;
 template <class Request>
 void Check(BodyEncoding encoding, Compression compression, std::string_view body) {
   Request request;
-  if (!otlpd::receiver::otlp::DecodeRequestBody(encoding, compression, body, kMaxDecoded, request)
-           .ok()) {
-    return;
+  const bool decoded =
+      otlpd::receiver::otlp::DecodeRequestBody(encoding, compression, body, kMaxDecoded, request)
+          .ok();
+  if (encoding == BodyEncoding::kProtobuf) {
+    std::string plain(body);
+    if (otlpd::receiver::otlp::DecompressBody(compression, kMaxDecoded, plain).ok()) {
+      const otlpd::StatusOr<int64_t> items = otlpd::ScanEncodedRequest<Request>(plain);
+      const bool valid = decoded && otlpd::CheckIdLengths(request).ok();
+      if (items.ok() != valid) std::abort();
+      if (items.ok() && *items != otlpd::CountItems(request)) std::abort();
+    } else if (decoded) {
+      std::abort();  // both paths share the decompression and its limit
+    }
   }
+  if (!decoded) return;
   (void)otlpd::CountItems(request);
   const std::string again = otlpd::receiver::otlp::EncodeBody(encoding, request);
   Request back;
