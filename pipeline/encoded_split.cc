@@ -3,17 +3,12 @@
 #include <string_view>
 #include <utility>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
+#include "pipeline/wire_fields.h"
 
 namespace otlpd {
 namespace {
 
 namespace metrics = opentelemetry::proto::metrics::v1;
-
-using google::protobuf::io::CodedInputStream;
-using google::protobuf::io::CodedOutputStream;
-using google::protobuf::internal::WireFormatLite;
 
 // The three levels of every signal have the same shape on the wire: the request lists resources
 // in field 1; a ResourceX lists scopes in field 2 beside its header (resource, schema_url); a
@@ -32,68 +27,22 @@ bool IsMetricData(int number) {
          number == metrics::Metric::kSummaryFieldNumber;
 }
 
-// One field record of a message as it sits in the bytes.
-struct Field {
-  int number = 0;
-  bool delimited = false;   // wire type LEN: `payload` is the value
-  std::string_view record;  // the whole record, tag included: copied as it is
-  std::string_view payload;
-};
-
-// Walks the fields of one message, in order, without decoding their values.
-class FieldReader {
- public:
-  explicit FieldReader(std::string_view bytes)
-      : bytes_(bytes),
-        in_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
-
-  // The next field; false at the end. The bytes were checked by ScanEncodedRequest, so a record
-  // that does not parse cannot happen; should it, the message ends there.
-  bool Next(Field& f) {
-    const int start = in_.CurrentPosition();
-    const uint32_t tag = in_.ReadTag();
-    if (tag == 0) return false;
-    f.number = WireFormatLite::GetTagFieldNumber(tag);
-    f.delimited =
-        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
-    f.payload = {};
-    if (f.delimited) {
-      uint32_t size = 0;
-      if (!in_.ReadVarint32(&size)) return false;
-      const int at = in_.CurrentPosition();
-      if (!in_.Skip(static_cast<int>(size))) return false;
-      f.payload = bytes_.substr(static_cast<size_t>(at), size);
-    } else if (!WireFormatLite::SkipField(&in_, tag)) {
-      return false;
-    }
-    f.record = bytes_.substr(static_cast<size_t>(start),
-                             static_cast<size_t>(in_.CurrentPosition() - start));
-    return true;
-  }
-
- private:
-  std::string_view bytes_;
-  CodedInputStream in_;
-};
-
 // A field the decoder reads as an element of the message-typed list `number` (a wrong wire type
 // makes it an unknown field, which travels like a header field).
-bool IsListElement(const Field& f, int number) { return f.delimited && f.number == number; }
+bool IsListElement(const WireField& f, int number) {
+  return f.length_delimited && f.number == static_cast<uint32_t>(number);
+}
 
 void AppendDelimited(std::string& out, int number, std::string_view payload) {
-  uint8_t header[10];  // two varint32s of at most 5 bytes each
-  uint8_t* end = CodedOutputStream::WriteVarint32ToArray(
-      WireFormatLite::MakeTag(number, WireFormatLite::WIRETYPE_LENGTH_DELIMITED), header);
-  end = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(payload.size()), end);
-  out.append(reinterpret_cast<const char*>(header), static_cast<size_t>(end - header));
+  AppendLengthDelimitedHeader(static_cast<uint32_t>(number), payload.size(), &out);
   out.append(payload);
 }
 
 int64_t CountListElements(std::string_view message, int number) {
   int64_t n = 0;
-  FieldReader reader(message);
-  Field f;
-  while (reader.Next(f)) n += IsListElement(f, number) ? 1 : 0;
+  WireFieldReader reader(message);
+  WireField f;
+  while (reader.Next(&f)) n += IsListElement(f, number) ? 1 : 0;
   return n;
 }
 
@@ -101,12 +50,12 @@ int64_t CountListElements(std::string_view message, int number) {
 // another member clears the points read so far), and repeated occurrences of the same member
 // merge (their points add up).
 int64_t MetricPoints(std::string_view metric) {
-  int active = 0;
+  uint32_t active = 0;
   int64_t points = 0;
-  FieldReader reader(metric);
-  Field f;
-  while (reader.Next(f)) {
-    if (!f.delimited || !IsMetricData(f.number)) continue;
+  WireFieldReader reader(metric);
+  WireField f;
+  while (reader.Next(&f)) {
+    if (!f.length_delimited || !IsMetricData(static_cast<int>(f.number))) continue;
     if (f.number != active) {
       active = f.number;
       points = 0;
@@ -176,9 +125,9 @@ struct Leaf<MetricsRequest> {
 template <class Request>
 int64_t ScopeItems(std::string_view scope) {
   int64_t n = 0;
-  FieldReader reader(scope);
-  Field f;
-  while (reader.Next(f)) {
+  WireFieldReader reader(scope);
+  WireField f;
+  while (reader.Next(&f)) {
     if (IsListElement(f, kChildrenField)) n += Leaf<Request>::Items(f.payload);
   }
   return n;
@@ -187,9 +136,9 @@ int64_t ScopeItems(std::string_view scope) {
 template <class Request>
 int64_t ResourceItems(std::string_view resource) {
   int64_t n = 0;
-  FieldReader reader(resource);
-  Field f;
-  while (reader.Next(f)) {
+  WireFieldReader reader(resource);
+  WireField f;
+  while (reader.Next(&f)) {
     if (IsListElement(f, kChildrenField)) n += ScopeItems<Request>(f.payload);
   }
   return n;
@@ -205,21 +154,21 @@ void CutScope(std::string_view scope, int64_t budget, std::string& head, std::st
 template <class CountFn, class CutFn>
 void CutContainer(std::string_view container, int64_t budget, CountFn count, CutFn cut_child,
                   std::string& head, std::string& rest) {
-  FieldReader reader(container);
-  Field f;
-  while (reader.Next(f)) {
+  WireFieldReader reader(container);
+  WireField f;
+  while (reader.Next(&f)) {
     if (!IsListElement(f, kChildrenField)) {
-      head.append(f.record);
-      rest.append(f.record);
+      head.append(f.whole);
+      rest.append(f.whole);
       continue;
     }
     if (budget == 0) {
-      rest.append(f.record);
+      rest.append(f.whole);
       continue;
     }
     const int64_t c = count(f.payload);
     if (c <= budget) {
-      head.append(f.record);
+      head.append(f.whole);
       budget -= c;
       continue;
     }
@@ -260,16 +209,16 @@ std::string SplitEncoded(std::string& bytes, int64_t& items, int64_t n) {
   std::string head;
   std::string rest;
   int64_t budget = n;
-  FieldReader reader(bytes);
-  Field f;
-  while (reader.Next(f)) {
+  WireFieldReader reader(bytes);
+  WireField f;
+  while (reader.Next(&f)) {
     if (!IsListElement(f, kResourcesField) || budget == 0) {
-      rest.append(f.record);  // unknown request fields stay with the request, as on objects
+      rest.append(f.whole);  // unknown request fields stay with the request, as on objects
       continue;
     }
     const int64_t c = ResourceItems<Request>(f.payload);
     if (c <= budget) {
-      head.append(f.record);
+      head.append(f.whole);
       budget -= c;
       continue;
     }

@@ -3,7 +3,7 @@
 #include <bit>
 #include <vector>
 
-#include "processors/common/wire_fields.h"
+#include "pipeline/wire_fields.h"
 
 namespace otlpd::processor::filter {
 

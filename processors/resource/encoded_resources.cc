@@ -1,7 +1,7 @@
 #include "processors/resource/encoded_resources.h"
 
 #include "opentelemetry/proto/resource/v1/resource.pb.h"
-#include "processors/common/wire_fields.h"
+#include "pipeline/wire_fields.h"
 
 namespace otlpd::processor::resource {
 namespace {

@@ -1,10 +1,10 @@
-#include "processors/common/wire_fields.h"
+#include "pipeline/wire_fields.h"
 
 #include <climits>
 
 #include <google/protobuf/wire_format_lite.h>
 
-namespace otlpd::processor {
+namespace otlpd {
 
 using google::protobuf::io::CodedInputStream;
 using google::protobuf::io::CodedOutputStream;
@@ -70,4 +70,4 @@ void AppendLengthDelimitedHeader(uint32_t number, size_t size, std::string* out)
   out->append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(end - buffer));
 }
 
-}  // namespace otlpd::processor
+}  // namespace otlpd

@@ -1,6 +1,7 @@
 // Reading and writing the top level of a serialised protobuf message without decoding it, for
-// the processors that edit encoded batches (resource, filter): walk a message field by field,
-// copy the fields they do not change byte for byte, and re-frame the ones they do.
+// every stage that works on encoded batches (the resource and filter processors, the wire-level
+// split): walk a message field by field, copy the fields they do not change byte for byte, and
+// re-frame the ones they do.
 //
 //   WireFieldReader reader(resource_spans_bytes);
 //   WireField f;
@@ -18,7 +19,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
-namespace otlpd::processor {
+namespace otlpd {
 
 // One field occurrence of a serialised message. Views into the message's bytes.
 struct WireField {
@@ -51,4 +52,4 @@ size_t LengthDelimitedSize(uint32_t number, size_t size);
 // appends the value).
 void AppendLengthDelimitedHeader(uint32_t number, size_t size, std::string* out);
 
-}  // namespace otlpd::processor
+}  // namespace otlpd
