@@ -24,6 +24,11 @@ namespace {
 // gRPC runs each blocking handler on its own thread; beyond this many it answers new calls
 // RESOURCE_EXHAUSTED instead of spawning more.
 constexpr int kMaxThreads = 256;
+// Handler threads kept waiting for calls. gRPC's default keeps at most 2: under concurrent load
+// every further handler thread exits after its call and a new one is spawned for the next, which
+// measured ~1,400 threads created in 10 s of 4 clients, each paying thread creation and its own
+// allocator and compressor caches. Idle pollers cost only a blocked thread.
+constexpr int kMaxPollers = 16;
 
 grpc::Status ToGrpcStatus(const Status& s) {
   if (s.ok()) return grpc::Status::OK;
@@ -196,6 +201,7 @@ Status GrpcServer::Start() {
   grpc::ResourceQuota quota("otlp-receiver");
   quota.SetMaxThreads(kMaxThreads);
   builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxPollers);
   services_->RegisterWith(builder);
 
   server_ = builder.BuildAndStart();
