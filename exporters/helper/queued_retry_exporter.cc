@@ -170,10 +170,7 @@ template <class B>
 StatusOr<EncodedRequest> QueuedRetryExporter<B>::EncodeForQueue(B batch) {
   if (!queue_->durable()) return sender_->Encode(std::move(batch));
   // The record payload is OTLP protobuf: an encoded batch is stored as it came, never decoded.
-  const int64_t items = batch.ItemCount();
-  StatusOr<std::string> payload = TakeProtobuf(batch);
-  if (!payload.ok()) return payload.status();
-  return EncodedRequest{std::move(*payload), items};
+  return EncodeProtobuf(batch);
 }
 
 template <class B>

@@ -92,6 +92,16 @@ StatusOr<std::string> TakeProtobuf(B& batch) {
   return out;
 }
 
+// TakeProtobuf with the item count: the EncodedRequest of a sender or queue whose payload is
+// plain (uncompressed) OTLP protobuf.
+template <class B>
+StatusOr<EncodedRequest> EncodeProtobuf(B& batch) {
+  const int64_t items = batch.ItemCount();
+  StatusOr<std::string> payload = TakeProtobuf(batch);
+  if (!payload.ok()) return payload.status();
+  return EncodedRequest{std::move(*payload), items};
+}
+
 template <class B>
 class Sender {
  public:

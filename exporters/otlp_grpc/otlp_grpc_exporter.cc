@@ -182,10 +182,7 @@ Status OtlpGrpcSender<B>::Start(Host& host) {
 template <class B>
 StatusOr<helper::EncodedRequest> OtlpGrpcSender<B>::Encode(B batch) {
   // An encoded batch goes out as the receiver's bytes, never decoded.
-  const int64_t items = batch.ItemCount();
-  StatusOr<std::string> payload = helper::TakeProtobuf(batch);
-  if (!payload.ok()) return payload.status();
-  return helper::EncodedRequest{std::move(*payload), items};
+  return helper::EncodeProtobuf(batch);
 }
 
 template <class B>

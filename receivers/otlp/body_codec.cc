@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "pipeline/otlp_json.h"
+#include "pipeline/otlp_wire.h"
 
 namespace otlpd::receiver::otlp {
 namespace {
@@ -20,9 +21,25 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 Status ParseProtobuf(std::string_view bytes, google::protobuf::Message& out) {
   if (bytes.size() > INT_MAX || !out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return InvalidArgumentError("cannot parse the protobuf body");
+    return InvalidArgumentError(std::string(kUnparsableProtobuf));
   }
   return OkStatus();
+}
+
+// The body with its Content-Encoding undone: `raw` itself when it is not compressed (checked
+// against the limit), else the decoded bytes, kept in `*storage`.
+StatusOr<std::string_view> UndoContentEncoding(Compression compression, std::string_view raw,
+                                               size_t max_decoded, std::string* storage) {
+  if (compression == Compression::kNone) {
+    if (raw.size() > max_decoded) {
+      return InvalidArgumentError("body exceeds " + std::to_string(max_decoded) + " bytes");
+    }
+    return raw;
+  }
+  StatusOr<std::string> d = Decompress(compression, raw, max_decoded);
+  if (!d.ok()) return d.status();
+  *storage = std::move(d).value();
+  return std::string_view(*storage);
 }
 
 }  // namespace
@@ -42,32 +59,20 @@ std::string_view ContentTypeOf(BodyEncoding encoding) {
 }
 
 Status DecompressBody(Compression compression, size_t max_decoded, std::string& body) {
-  if (compression == Compression::kNone) {
-    if (body.size() > max_decoded) {
-      return InvalidArgumentError("body exceeds " + std::to_string(max_decoded) + " bytes");
-    }
-    return OkStatus();
-  }
-  StatusOr<std::string> d = Decompress(compression, body, max_decoded);
-  if (!d.ok()) return d.status();
-  body = std::move(d).value();
+  std::string decoded;
+  StatusOr<std::string_view> plain = UndoContentEncoding(compression, body, max_decoded, &decoded);
+  if (!plain.ok()) return plain.status();
+  if (compression != Compression::kNone) body = std::move(decoded);
   return OkStatus();
 }
 
 Status DecodeRequestBody(BodyEncoding encoding, Compression compression, std::string_view raw,
                          size_t max_decoded, google::protobuf::Message& out) {
   std::string decompressed;
-  std::string_view body = raw;
-  if (compression != Compression::kNone) {
-    StatusOr<std::string> d = Decompress(compression, raw, max_decoded);
-    if (!d.ok()) return d.status();
-    decompressed = std::move(d).value();
-    body = decompressed;
-  } else if (raw.size() > max_decoded) {
-    return InvalidArgumentError("body exceeds " + std::to_string(max_decoded) + " bytes");
-  }
-  if (encoding == BodyEncoding::kProtobuf) return ParseProtobuf(body, out);
-  return ParseOtlpJson(body, out);
+  StatusOr<std::string_view> body = UndoContentEncoding(compression, raw, max_decoded, &decompressed);
+  if (!body.ok()) return body.status();
+  if (encoding == BodyEncoding::kProtobuf) return ParseProtobuf(*body, out);
+  return ParseOtlpJson(*body, out);
 }
 
 std::string EncodeBody(BodyEncoding encoding, const google::protobuf::Message& message) {
